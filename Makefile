@@ -1,0 +1,44 @@
+# The course's commands. On a fresh machine you need only Python 3.10+ and make.
+#   make lab   set up .venv and open the notebooks in JupyterLab
+#   make test  set up .venv, lint, run the unit tests and every notebook in smoke mode
+#   make run   execute every notebook in full mode, in place, and refresh results/
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS ?= $(sort $(wildcard notebooks/*.ipynb))
+PYTEST_ARGS ?=
+
+.PHONY: venv lab test unit run lint benchmarks clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+lab: venv
+	$(BIN)/jupyter lab notebooks/
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: lint
+	COURSE_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
+		-p no:randomly $(PYTEST_ARGS) tests $(NOTEBOOKS)
+
+unit: venv
+	COURSE_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS) tests
+
+run: venv
+	COURSE_MODE=full $(BIN)/python scripts/run_notebooks.py $(NOTEBOOKS)
+
+benchmarks: venv
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) results/smoke *.egg-info

@@ -1,0 +1,37 @@
+"""Shared figures draw the expected axes and titles (Agg backend)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from utils import plots
+
+
+def test_image_grid_titles_every_image_and_hides_spare_axes():
+    images = np.zeros((5, 28, 28), dtype=np.uint8)
+    figure = plots.image_grid(images, [f"img {i}" for i in range(5)], ncols=3, suptitle="grid")
+    titled = [ax.get_title() for ax in figure.axes if ax.get_title()]
+    assert len(figure.axes) == 6 and titled == [f"img {i}" for i in range(5)]
+    assert figure._suptitle.get_text() == "grid"
+    plt.close(figure)
+
+
+def test_image_grid_rejects_mismatched_titles_and_bad_shapes():
+    with pytest.raises(ValueError, match="got 2 images but 1 titles"):
+        plots.image_grid(np.zeros((2, 8, 8)), ["one"])
+    with pytest.raises(ValueError, match=r"must be \(N, H, W\) or \(N, H, W, C\), got shape \(8, 8\)"):
+        plots.image_grid(np.zeros((8, 8)), [])
+
+
+def test_samples_per_class_picks_each_class_in_order():
+    y = np.array([0, 1, 2] * 4)
+    x = np.arange(12)
+    picked, names = plots.samples_per_class(x, y, ["a", "b", "c"], per_class=2)
+    assert names == ["a", "a", "b", "b", "c", "c"]
+    assert [int(y[i]) for i in picked] == [0, 0, 1, 1, 2, 2]

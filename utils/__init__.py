@@ -1,0 +1,12 @@
+"""Shared code for the course *Convolutional and Recurrent Neural Networks with Keras*.
+
+One module per job:
+
+- `utils.runtime`: run mode (`COURSE_MODE`), sizes per mode, seeds, where the
+  project's folders are.
+- `utils.archives`: checksums and safe, atomic extraction of downloaded archives.
+- `utils.data`: one offline-first loader per data set of the course.
+- `utils.results`: each notebook's headline metrics, written to `results/`.
+- `utils.plots`: the figures the lessons share.
+- `utils.conv`: convolution and pooling by hand (NumPy reference).
+"""
