@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS ?= $(sort $(wildcard notebooks/*.ipynb))
 PYTEST_ARGS ?=
+# TensorFlow C++ start-up messages go to the terminal, not the notebooks; keep them quiet.
+export TF_CPP_MIN_LOG_LEVEL ?= 3
 
 .PHONY: venv lab test unit run lint benchmarks clean
 

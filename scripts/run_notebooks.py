@@ -21,7 +21,7 @@ from nbclient.exceptions import CellExecutionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from utils.results import update_readme  # noqa: E402
+from utils.results import update_readme
 
 
 def normalise(notebook: nbformat.NotebookNode) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 from utils import colab
@@ -14,7 +15,8 @@ SETUP = Path(__file__).resolve().parent.parent / "notebooks" / "00_setup.ipynb"
 def test_setup_cell_does_nothing_outside_colab():
     namespace: dict = {}
     exec(colab.setup_cell_source(), namespace)
-    assert "REPO_URL" not in namespace
+    assert "REPO_URL" not in namespace and "subprocess" not in namespace
+    assert "tensorflow" in sys.modules
 
 
 def test_setup_cell_and_badge_use_the_one_repository_url():

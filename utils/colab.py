@@ -25,12 +25,13 @@ def badge_markdown(notebook: str) -> str:
 
 
 def setup_cell_source() -> str:
-    """The setup cell: inside Colab, clone the course and install it; elsewhere nothing."""
-    return f'''# Colab only: fetch the course code (utils) and its requirements. Elsewhere this does nothing.
+    """The setup cell: inside Colab, clone and install the course; everywhere, import TensorFlow quietly."""
+    return f'''# Setup. In Colab only, fetch the course code (utils) and its requirements.
+# Everywhere, import TensorFlow once with its C++ start-up messages kept out of the outputs.
+import os
 import sys
 
 if "google.colab" in sys.modules:
-    import os
     import subprocess
 
     REPO_URL = "{REPO_URL}"
@@ -38,7 +39,11 @@ if "google.colab" in sys.modules:
         subprocess.run(["git", "clone", "--depth", "1", REPO_URL, "{REPO_NAME}"], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "{REPO_NAME}"], check=True)
     os.chdir("{REPO_NAME}/notebooks")
-    sys.path.insert(0, os.path.abspath(".."))'''
+    sys.path.insert(0, os.path.abspath(".."))
+
+from utils.runtime import import_tensorflow_quietly
+
+import_tensorflow_quietly()'''
 
 
 def header_problems(notebook: Path) -> list[str]:

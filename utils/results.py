@@ -74,9 +74,14 @@ def record(lesson: Lesson, **metrics: float) -> Path:
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(entry, indent=2) + "\n")
     tmp.replace(path)
-    shown = ", ".join(f"{k}={v:.4g}" for k, v in clean.items())
+    shown = ", ".join(f"{k}={format_metric(v)}" for k, v in clean.items())
     print(f"{lesson.name} ({lesson.mode}): {shown}; wall time {entry['wall_time_s']:.0f} s")
     return path
+
+
+def format_metric(value: float) -> str:
+    """A metric as a reader wants it: counts with thousands separators, rates to 4 digits."""
+    return f"{int(value):,}" if float(value).is_integer() and abs(value) < 1e15 else f"{value:.4g}"
 
 
 def results_table(folder: Path | None = None) -> str:
@@ -85,7 +90,7 @@ def results_table(folder: Path | None = None) -> str:
     rows = ["| notebook | metrics | wall time | machine |", "| --- | --- | --- | --- |"]
     for path in sorted(folder.glob("*.json")):
         entry = json.loads(path.read_text())
-        metrics = ", ".join(f"{k} = {v:.4g}" for k, v in entry["metrics"].items()) or "-"
+        metrics = ", ".join(f"{k} = {format_metric(v)}" for k, v in entry["metrics"].items()) or "-"
         m = entry["machine"]
         where = f"{m['cpu_count']} CPU" + (f", {', '.join(m['gpus'])}" if m["gpus"] else ", no GPU")
         where += f"; TF {m['tensorflow']}"

@@ -14,6 +14,7 @@ everything: two runs in the same mode give the same numbers.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 # Quiet TensorFlow's C++ start-up chatter before anything imports it.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 MODES = ("full", "smoke")
 DEFAULT_SEED = 42
@@ -43,6 +44,31 @@ def course_mode() -> str:
             f"expected one of {', '.join(MODES)} (unset means 'full')."
         )
     return mode
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow and probe its devices with file descriptor 2 muted.
+
+    TensorFlow >= 2.19 prints C++ start-up lines (the oneDNN notice, CUDA
+    probing) before its logging is set up, so `TF_CPP_MIN_LOG_LEVEL` cannot
+    silence them (tensorflow/tensorflow#100442); in a notebook they would land
+    in the outputs. Only these start-up lines are muted: Python errors still
+    raise, and later C++ messages obey `TF_CPP_MIN_LOG_LEVEL`.
+    """
+    if "tensorflow" in sys.modules:
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def seed_everything(seed: int = DEFAULT_SEED) -> None:
