@@ -35,3 +35,19 @@ def test_samples_per_class_picks_each_class_in_order():
     picked, names = plots.samples_per_class(x, y, ["a", "b", "c"], per_class=2)
     assert names == ["a", "a", "b", "b", "c", "c"]
     assert [int(y[i]) for i in picked] == [0, 0, 1, 1, 2, 2]
+
+
+def test_matrices_draws_one_titled_heat_map_per_array_with_every_number():
+    figure = plots.matrices([np.eye(2), np.arange(6).reshape(2, 3)], ["identity", "counts"], suptitle="m")
+    assert [ax.get_title() for ax in figure.axes] == ["identity", "counts"]
+    assert [len(ax.texts) for ax in figure.axes] == [4, 6]
+    plt.close(figure)
+    with pytest.raises(ValueError, match="got 1 arrays but 2 titles"):
+        plots.matrices([np.eye(2)], ["a", "b"])
+
+
+def test_window_steps_draws_a_panel_per_output_with_its_window():
+    figure = plots.window_steps(np.zeros((5, 5)), 3, np.arange(9).reshape(3, 3))
+    assert len(figure.axes) == 9 and figure.axes[4].get_title() == "out[1, 1] = 4"
+    assert all(len(ax.patches) == 1 for ax in figure.axes)
+    plt.close(figure)

@@ -55,3 +55,60 @@ def samples_per_class(
     picks = [rng.choice(np.flatnonzero(y == label), per_class, replace=False) for label in range(len(class_names))]
     index = np.concatenate(picks)
     return x[index], [class_names[int(y[i])] for i in index]
+
+
+def _annotate(ax: plt.Axes, matrix: np.ndarray) -> None:
+    """Write each cell's value on a heat map, integers without decimals."""
+    integral = np.allclose(matrix, np.round(matrix))
+    span = np.abs(matrix).max() or 1.0
+    for (r, c), value in np.ndenumerate(matrix):
+        text = f"{value:.0f}" if integral else f"{value:.2f}"
+        ax.text(c, r, text, ha="center", va="center", fontsize=9, color="white" if abs(value) > 0.6 * span else "black")
+
+
+def matrices(
+    arrays: Sequence[np.ndarray], titles: Sequence[str], *, suptitle: str = "", cmap: str = "coolwarm"
+) -> Figure:
+    """Show small 2-D arrays side by side as heat maps with their numbers written in."""
+    if len(arrays) != len(titles):
+        raise ValueError(f"got {len(arrays)} arrays but {len(titles)} titles")
+    widths = [max(np.asarray(a).shape[1], 1) for a in arrays]
+    figure, axes = plt.subplots(
+        1, len(arrays), figsize=(0.55 * sum(widths) + 1.2 * len(arrays), 3), gridspec_kw={"width_ratios": widths}
+    )
+    for ax, array, title in zip(np.atleast_1d(axes), arrays, titles, strict=True):
+        array = np.atleast_2d(np.asarray(array, dtype=float))
+        span = np.abs(array).max() or 1.0
+        # Signed data centred on 0; non-negative data from 0, so the whole colour range is used.
+        ax.imshow(array, cmap=cmap, vmin=0 if array.min() >= 0 else -span, vmax=span)
+        _annotate(ax, array)
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if suptitle:
+        figure.suptitle(suptitle)
+    figure.tight_layout()
+    return figure
+
+
+def window_steps(image: np.ndarray, kernel_size: int, output: np.ndarray, stride: int = 1) -> Figure:
+    """One panel per output value: the input with the window that produced it outlined.
+
+    For a valid cross-correlation (or pooling) of `image` with a square window
+    of `kernel_size` and `stride`, panel (p, q) outlines the window at
+    (p·stride, q·stride) and is titled with out[p, q].
+    """
+    image, output = np.asarray(image, dtype=float), np.asarray(output, dtype=float)
+    rows, cols = output.shape
+    figure, axes = plt.subplots(rows, cols, figsize=(2.0 * cols, 2.1 * rows), squeeze=False)
+    for (p, q), value in np.ndenumerate(output):
+        ax = axes[p, q]
+        ax.imshow(image, cmap="Greys", vmin=min(image.min(), 0), vmax=max(image.max(), 1))
+        top, left = p * stride - 0.5, q * stride - 0.5
+        ax.add_patch(plt.Rectangle((left, top), kernel_size, kernel_size, fill=False, edgecolor="tab:red", linewidth=2))
+        ax.set_title(f"out[{p}, {q}] = {value:g}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    figure.suptitle("Which window produced which output")
+    figure.tight_layout()
+    return figure
