@@ -24,12 +24,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from utils.results import update_readme
 
 
+def final_text(stream: str) -> str:
+    """What a terminal finally shows of `stream`: each line after its last carriage return, backspaces applied.
+
+    Keras' progress bar redraws itself with `\r` and `\b` hundreds of times an
+    epoch; kept raw, a training cell's output would be megabytes of redraws.
+    """
+    lines = []
+    for line in stream.split("\n"):
+        shown = []
+        for char in line.rsplit("\r", 1)[-1]:
+            if char == "\b":
+                if shown:
+                    shown.pop()
+            else:
+                shown.append(char)
+        lines.append("".join(shown))
+    return "\n".join(lines)
+
+
 def normalise(notebook: nbformat.NotebookNode) -> None:
-    """Drop per-run metadata (timings, widget state) that only makes diffs noisy."""
+    """Drop per-run metadata (timings, widget state) and progress-bar redraws that only make diffs noisy."""
     notebook.metadata.pop("widgets", None)
     notebook.metadata["language_info"] = {"name": "python"}
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                output.text = final_text(output.text)
 
 
 def run(path: Path) -> None:

@@ -51,3 +51,34 @@ def test_window_steps_draws_a_panel_per_output_with_its_window():
     assert len(figure.axes) == 9 and figure.axes[4].get_title() == "out[1, 1] = 4"
     assert all(len(ax.patches) == 1 for ax in figure.axes)
     plt.close(figure)
+
+
+def test_learning_curves_draw_train_and_validation_per_metric():
+    history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8], "val_accuracy": [0.4, 0.7]}
+    figure = plots.learning_curves({"cnn": history, "dense": history})
+    assert [ax.get_ylabel() for ax in figure.axes] == ["loss", "accuracy"]
+    assert [len(ax.lines) for ax in figure.axes] == [4, 4]
+    plt.close(figure)
+    with pytest.raises(ValueError, match="run 'cnn' has no 'accuracy'"):
+        plots.learning_curves({"cnn": {"loss": [1.0]}})
+
+
+def test_confusion_matrix_counts_every_pair():
+    figure = plots.confusion_matrix(np.array([0, 0, 1, 2]), np.array([0, 1, 1, 2]), ["a", "b", "c"])
+    ax = figure.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["1", "1", "0", "0", "1", "0", "0", "0", "1"]
+    assert ax.get_title() == "Confusion matrix (4 images)"
+    plt.close(figure)
+
+
+def test_filter_and_feature_map_grids_show_one_titled_axis_each():
+    figure = plots.filter_grid(np.random.default_rng(0).normal(size=(3, 3, 3, 6)), title="filters", ncols=3)
+    assert [ax.get_title() for ax in figure.axes if ax.get_title()] == [f"filter {i}" for i in range(6)]
+    plt.close(figure)
+    figure = plots.feature_map_grid(np.zeros((7, 7, 20)), count=16)
+    assert len([ax for ax in figure.axes if ax.get_title()]) == 16
+    plt.close(figure)
+    with pytest.raises(ValueError, match=r"kernel must be \(KH, KW, 1 or 3, C_out\)"):
+        plots.filter_grid(np.zeros((3, 3, 8, 4)))
+    with pytest.raises(ValueError, match=r"maps must be one image's feature maps"):
+        plots.feature_map_grid(np.zeros((1, 7, 7, 4)))

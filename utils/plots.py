@@ -112,3 +112,78 @@ def window_steps(image: np.ndarray, kernel_size: int, output: np.ndarray, stride
     figure.suptitle("Which window produced which output")
     figure.tight_layout()
     return figure
+
+
+def learning_curves(
+    histories: dict[str, dict[str, list[float]]], metrics: Sequence[str] = ("loss", "accuracy")
+) -> Figure:
+    """Training vs validation curves, one panel per metric, one colour per run.
+
+    `histories` maps a run's name to a Keras `History.history` dict (with
+    `val_`-prefixed keys where a validation set was used).
+    """
+    figure, axes = plt.subplots(1, len(metrics), figsize=(5.5 * len(metrics), 3.8), squeeze=False)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, metric in zip(axes.flat, metrics, strict=True):
+        for colour, (name, history) in zip(colours, histories.items(), strict=False):
+            if metric not in history:
+                raise ValueError(f"run {name!r} has no {metric!r}; it recorded {sorted(history)}")
+            epochs = range(1, len(history[metric]) + 1)
+            ax.plot(epochs, history[metric], color=colour, linestyle="--", label=f"{name} (train)")
+            if f"val_{metric}" in history:
+                ax.plot(epochs, history[f"val_{metric}"], color=colour, label=f"{name} (validation)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_title(f"{metric}: training (dashed) vs validation")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str], title: str = "") -> Figure:
+    """Counts of (true class, predicted class), with each cell's count written in."""
+    k = len(class_names)
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
+    figure, ax = plt.subplots(figsize=(0.75 * k + 2, 0.65 * k + 1.5))
+    ax.imshow(counts, cmap="Blues")
+    for (r, c), value in np.ndenumerate(counts):
+        ax.text(
+            c,
+            r,
+            str(value),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if value > counts.max() / 2 else "black",
+        )
+    ax.set_xticks(range(k), class_names, rotation=45, ha="right")
+    ax.set_yticks(range(k), class_names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title or f"Confusion matrix ({counts.sum():,} images)")
+    figure.tight_layout()
+    return figure
+
+
+def filter_grid(kernel: np.ndarray, title: str = "", ncols: int = 8) -> Figure:
+    """Show a conv layer's filters: kernel (KH, KW, C_in, C_out) with C_in 1 (grey) or 3 (colour)."""
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4 or kernel.shape[2] not in (1, 3):
+        raise ValueError(f"kernel must be (KH, KW, 1 or 3, C_out), got shape {kernel.shape}")
+    filters = np.moveaxis(kernel, 3, 0)  # (C_out, KH, KW, C_in)
+    low, high = filters.min(axis=(1, 2, 3), keepdims=True), filters.max(axis=(1, 2, 3), keepdims=True)
+    scaled = (filters - low) / np.where(high > low, high - low, 1)  # each filter stretched to [0, 1]
+    shown = scaled[..., 0] if kernel.shape[2] == 1 else scaled
+    return image_grid(shown, [f"filter {i}" for i in range(len(shown))], ncols=ncols, suptitle=title, cmap="gray")
+
+
+def feature_map_grid(maps: np.ndarray, title: str = "", count: int = 16, ncols: int = 8) -> Figure:
+    """Show the first `count` channels of one image's feature maps (H, W, C)."""
+    maps = np.asarray(maps)
+    if maps.ndim != 3:
+        raise ValueError(f"maps must be one image's feature maps (H, W, C), got shape {maps.shape}")
+    count = min(count, maps.shape[2])
+    shown = np.moveaxis(maps[..., :count], 2, 0)
+    return image_grid(shown, [f"channel {i}" for i in range(count)], ncols=ncols, suptitle=title, cmap="viridis")
