@@ -49,9 +49,28 @@ def normalise(notebook: nbformat.NotebookNode) -> None:
     notebook.metadata["language_info"] = {"name": "python"}
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
-        for output in cell.get("outputs", []):
-            if output.output_type == "stream":
-                output.text = final_text(output.text)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
+            for output in cell.outputs:
+                if output.output_type == "stream":
+                    output.text = final_text(output.text)
+
+
+def merge_streams(outputs: list) -> list:
+    """Join consecutive outputs of the same stream: each progress-bar redraw arrives as an output of its own."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            output.output_type == "stream"
+            and previous is not None
+            and previous.output_type == "stream"
+            and previous.name == output.name
+        ):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
 
 
 def run(path: Path) -> None:

@@ -18,34 +18,23 @@ def random_weights(rng, shapes):
     return [rng.normal(scale=0.5, size=shape).astype("float32") for shape in shapes]
 
 
+@pytest.mark.parametrize(
+    ("keras_layer", "by_hand", "gates"),
+    [(keras.layers.SimpleRNN, recurrent.simple_rnn, 1), (keras.layers.LSTM, recurrent.lstm, 4)],
+    ids=["SimpleRNN", "LSTM"],
+)
 @SETTINGS
-@given(sizes, st.booleans())
-def test_simple_rnn_matches_keras(size, return_sequences):
+@given(size=sizes, return_sequences=st.booleans())
+def test_by_hand_forward_matches_keras(keras_layer, by_hand, gates, size, return_sequences):
     n, t, d, h, seed = size
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, t, d)).astype("float32")
-    layer = keras.layers.SimpleRNN(h, return_sequences=return_sequences)
+    layer = keras_layer(h, return_sequences=return_sequences)
     layer.build((n, t, d))
-    weights = random_weights(rng, [(d, h), (h, h), (h,)])
+    weights = random_weights(rng, [(d, gates * h), (h, gates * h), (gates * h,)])
     layer.set_weights(weights)
     expected = keras.ops.convert_to_numpy(layer(x))
-    np.testing.assert_allclose(
-        recurrent.simple_rnn(x, *weights, return_sequences=return_sequences), expected, atol=1e-5
-    )
-
-
-@SETTINGS
-@given(sizes, st.booleans())
-def test_lstm_matches_keras(size, return_sequences):
-    n, t, d, h, seed = size
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, t, d)).astype("float32")
-    layer = keras.layers.LSTM(h, return_sequences=return_sequences)
-    layer.build((n, t, d))
-    weights = random_weights(rng, [(d, 4 * h), (h, 4 * h), (4 * h,)])
-    layer.set_weights(weights)
-    expected = keras.ops.convert_to_numpy(layer(x))
-    np.testing.assert_allclose(recurrent.lstm(x, *weights, return_sequences=return_sequences), expected, atol=1e-5)
+    np.testing.assert_allclose(by_hand(x, *weights, return_sequences=return_sequences), expected, atol=1e-5)
 
 
 @SETTINGS

@@ -26,8 +26,18 @@ def test_normalise_drops_timings_and_widgets_and_cleans_streams():
     notebook.metadata["widgets"] = {"state": {}}
     cell = nbformat.v4.new_code_cell("fit()")
     cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01"}
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a\rb\n")]
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="Epoch 1/1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="\r 1/2 [=>..]"),
+        nbformat.v4.new_output("stream", name="stdout", text="\r 2/2 [====] done\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="after\n"),
+    ]
     notebook.cells.append(cell)
     normalise(notebook)
     assert "widgets" not in notebook.metadata and "execution" not in cell.metadata
-    assert cell.outputs[0].text == "b\n"
+    assert [(o.name, o.text) for o in cell.outputs] == [
+        ("stdout", "Epoch 1/1\n 2/2 [====] done\n"),
+        ("stderr", "warning\n"),
+        ("stdout", "after\n"),
+    ]
