@@ -72,7 +72,17 @@ def isolated_sources(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path / "results"))
     monkeypatch.setattr(data, "SYSTEM_DIRS", {"fashion-mnist": tmp_path / "no-system-copy"})
-    os.environ.pop("COURSE_MODE", None)
+    # Through monkeypatch, so it is restored: notebooks run later in the same pytest
+    # session start their kernels with this process's environment (COURSE_MODE=smoke).
+    monkeypatch.delenv("COURSE_MODE", raising=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def run_mode_is_left_as_found():
+    """Fail loudly if any test leaks a change of COURSE_MODE into the notebooks' kernels."""
+    before = os.environ.get("COURSE_MODE")
+    yield
+    assert os.environ.get("COURSE_MODE") == before, "a test changed COURSE_MODE for the rest of the session"
 
 
 @pytest.fixture
