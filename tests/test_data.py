@@ -149,6 +149,30 @@ def test_cifar10_jpeg_copy_decodes_in_official_label_order(cifar_jpeg_archive, m
     assert "JPEG copy" in capsys.readouterr().out
 
 
+def test_cifar10_jpeg_copy_is_decoded_once_then_read_from_the_cache(cifar_jpeg_archive, monkeypatch):
+    folder, release = cifar_jpeg_archive
+    use(monkeypatch, "CIFAR10_JPEG", release)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
+    first = data.load_cifar10()
+    assert len(list(data.cache_dir().glob("cifar-10-images-*.npz"))) == 1
+    monkeypatch.setattr(data, "_read_jpeg_folder", lambda *a: pytest.fail("JPEGs decoded again"))
+    second = data.load_cifar10()
+    for a, b in zip((*first.train, *first.test), (*second.train, *second.test), strict=True):
+        np.testing.assert_array_equal(a, b)
+        assert a.dtype == b.dtype
+
+
+def test_damaged_decoded_cache_is_rebuilt(cifar_jpeg_archive, monkeypatch):
+    folder, release = cifar_jpeg_archive
+    use(monkeypatch, "CIFAR10_JPEG", release)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
+    data.load_cifar10()
+    (memo,) = data.cache_dir().glob("cifar-10-images-*.npz")
+    memo.write_bytes(b"not an npz file")
+    assert data.load_cifar10().train[0].shape == (20, 32, 32, 3)
+    assert memo.read_bytes()[:2] == b"PK"  # rewritten as a real .npz (zip) file
+
+
 def test_cifar10_official_release_reads_pickles_from_the_verified_archive(cifar_python_archive, monkeypatch):
     folder, release = cifar_python_archive
     use(monkeypatch, "CIFAR10_PYTHON", release)

@@ -29,6 +29,7 @@ import shutil
 import struct
 import tarfile
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -324,8 +325,31 @@ def load_cifar10() -> ImageData:
     release, paths = locate("cifar-10", (CIFAR10_PYTHON, CIFAR10_JPEG))
     if release is CIFAR10_PYTHON:
         return _read_cifar_python(paths[0])
-    root = _extracted(paths[0], release.files[0][1]) / "cifar-10-images"
-    return ImageData(_read_jpeg_folder(root / "train"), _read_jpeg_folder(root / "test"), CIFAR10_CLASSES)
+    checksum = release.files[0][1]
+    decoded = cache_dir() / f"cifar-10-images-{checksum[:12]}.npz"
+    if decoded.is_file():
+        try:
+            with np.load(decoded, allow_pickle=False) as arrays:
+                train, test = (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+            return ImageData(train, test, CIFAR10_CLASSES)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            decoded.unlink()  # damaged memo: decode the verified archive again
+    root = _extracted(paths[0], checksum) / "cifar-10-images"
+    (x_train, y_train), (x_test, y_test) = _read_jpeg_folder(root / "train"), _read_jpeg_folder(root / "test")
+    _save_npz_atomically(decoded, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    return ImageData((x_train, y_train), (x_test, y_test), CIFAR10_CLASSES)
+
+
+def _save_npz_atomically(path: Path, **arrays: np.ndarray) -> None:
+    """Save decoded arrays (no pickles) through a temporary file and a rename.
+
+    Decoding 60,000 JPEGs takes seconds on every load; the arrays are kept
+    beside the extracted archive, named after its checksum, so a different
+    archive never reuses them.
+    """
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.stem}-", suffix=".npz", delete=False) as tmp:
+        np.savez(tmp, **arrays)
+    Path(tmp.name).replace(path)
 
 
 def _read_reviews(split_dir: Path) -> tuple[list[str], np.ndarray]:
