@@ -102,10 +102,3 @@ def extract_tar(archive: Path, target: Path) -> Path:
             shutil.rmtree(staging, ignore_errors=True)
     return target
 
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}-", delete=False) as tmp:
-        tmp.write(data)
-    Path(tmp.name).replace(path)
