@@ -9,4 +9,6 @@ One module per job:
 - `utils.results`: each notebook's headline metrics, written to `results/`.
 - `utils.plots`: the figures the lessons share.
 - `utils.conv`: convolution and pooling by hand (NumPy reference).
+- `utils.recurrent`: the simple RNN and the LSTM by hand (NumPy reference).
+- `utils.colab`: the Colab badge and setup cell every notebook opens with.
 """
