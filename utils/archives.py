@@ -101,4 +101,3 @@ def extract_tar(archive: Path, target: Path) -> Path:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return target
-
