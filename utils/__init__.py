@@ -10,5 +10,6 @@ One module per job:
 - `utils.plots`: the figures the lessons share.
 - `utils.conv`: convolution and pooling by hand (NumPy reference).
 - `utils.recurrent`: the simple RNN and the LSTM by hand (NumPy reference).
+- `utils.music`: ABC tunes: parse, extract from generated text, synthesise audio.
 - `utils.colab`: the Colab badge and setup cell every notebook opens with.
 """
