@@ -21,7 +21,9 @@ import numpy as np
 
 SHARP_ORDER = "FCGDAEB"
 MAJOR_SHARPS = {"C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "F#": 6, "C#": 7,
-                "F": -1, "Bb": -2, "Eb": -3, "Ab": -4, "Db": -5, "Gb": -6, "Cb": -7}  # fmt: skip
+                "F": -1, "Bb": -2, "Eb": -3, "Ab": -4, "Db": -5, "Gb": -6, "Cb": -7,
+                # Theoretical major keys: only their minor-side modes fit in 7 accidentals (e.g. A# minor).
+                "G#": 8, "D#": 9, "A#": 10, "Fb": -8}  # fmt: skip
 MODE_SHIFT = {"major": 0, "ionian": 0, "mixolydian": -1, "dorian": -2, "minor": -3, "aeolian": -3,
               "phrygian": -4, "locrian": -5, "lydian": 1}  # fmt: skip
 NOTE_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
@@ -65,14 +67,12 @@ def key_signature(key: str) -> dict[str, int]:
         raise ABCError(f"K:{key} is not a key this parser knows (expected e.g. 'G Major', 'A Dorian')")
     tonic, mode = match.group(1), (match.group(2) or "major").lower()
     mode = {"maj": "major", "m": "minor", "min": "minor", "dor": "dorian", "mix": "mixolydian"}.get(mode, mode)
-    if tonic not in MAJOR_SHARPS and tonic not in ("A#", "D#", "G#", "Fb"):
+    if tonic not in MAJOR_SHARPS:
         raise ABCError(f"K:{key}: unknown tonic {tonic!r}")
     if mode not in MODE_SHIFT:
         raise ABCError(f"K:{key}: unknown mode {match.group(2)!r}")
     # The mode's signature is that of its relative major: shift the tonic's major signature.
-    sharps = MAJOR_SHARPS.get(tonic, 0) + MODE_SHIFT[mode]
-    if tonic in ("A#", "D#", "G#"):
-        sharps = {"A#": 10, "D#": 9, "G#": 8}[tonic] + MODE_SHIFT[mode]
+    sharps = MAJOR_SHARPS[tonic] + MODE_SHIFT[mode]
     if not -7 <= sharps <= 7:
         raise ABCError(f"K:{key} needs {abs(sharps)} {'sharps' if sharps > 0 else 'flats'}; at most 7 are possible")
     letters = SHARP_ORDER[:sharps] if sharps > 0 else SHARP_ORDER[::-1][:-sharps]
@@ -131,7 +131,7 @@ class _Body:
             self.broken = None
         self.sections[-1].append(Note(pitch, length * self.unit))
 
-    def bar(self, mark: str, where: str) -> None:
+    def bar(self, mark: str, line_number: int) -> None:
         self.bar_accidentals.clear()
         if mark in (":|", ":|]", ":||", "::", ":|:"):
             # Repeat everything since |: (or since the start): play it twice.
@@ -141,7 +141,7 @@ class _Body:
         if mark in ("|:", "::", ":|:"):
             self.played += self.sections[-1]
             self.sections[-1] = []
-            self.open_repeat = int(where.split()[1])
+            self.open_repeat = line_number
 
     def finish(self) -> list[Note]:
         if self.open_repeat is not None and self.sections[-1]:
@@ -165,7 +165,16 @@ def _pitch(accidental: str | None, letter: str, octave: str, body: _Body, where:
     return pitch
 
 
-def _parse_line(line: str, body: _Body, where: str) -> None:
+def _closing(line: str, start: int, closer: str, what: str, where: str) -> int:
+    """Index of the `closer` that ends the construct opened at `start`; ABCError if there is none."""
+    end = line.find(closer, start + 1)
+    if end < 0:
+        raise ABCError(f"{where}: {what} at column {start + 1} is never closed")
+    return end
+
+
+def _parse_line(line: str, body: _Body, number: int) -> None:
+    where = f"line {number}"
     i = 0
     while i < len(line):
         char = line[i]
@@ -175,16 +184,10 @@ def _parse_line(line: str, body: _Body, where: str) -> None:
             i += 1
             continue
         if char == '"':
-            end = line.find('"', i + 1)
-            if end < 0:
-                raise ABCError(f'{where}: chord symbol opened with " at column {i + 1} is never closed')
-            i = end + 1
+            i = _closing(line, i, '"', 'chord symbol opened with "', where) + 1
             continue
         if char == "{":
-            end = line.find("}", i + 1)
-            if end < 0:
-                raise ABCError(f"{where}: grace notes opened with {{ at column {i + 1} are never closed")
-            i = end + 1
+            i = _closing(line, i, "}", "grace notes opened with {", where) + 1
             continue
         if char == "(":
             count = int(line[i + 1])
@@ -208,23 +211,19 @@ def _parse_line(line: str, body: _Body, where: str) -> None:
             i += 2  # first/second ending: played as written
             continue
         if char == "[" and re.match(r"\[[A-Za-z]:", line[i:]):
-            end = line.find("]", i)
-            if end < 0:
-                raise ABCError(f"{where}: inline field at column {i + 1} is never closed with ]")
+            end = _closing(line, i, "]", "inline field opened with [", where)
             body.field(line[i + 1], line[i + 3 : end], where)
             i = end + 1
             continue
         bar = BAR.match(line, i)
         if bar:
-            body.bar(bar.group(), where)
+            body.bar(bar.group(), number)
             i = bar.end()
             if i < len(line) and line[i].isdigit():
                 i += 1  # |1 and :|2 endings
             continue
         if char == "[":
-            end = line.find("]", i)
-            if end < 0:
-                raise ABCError(f"{where}: chord opened with [ at column {i + 1} is never closed")
+            end = _closing(line, i, "]", "chord opened with [", where)
             notes = list(NOTE.finditer(line, i + 1, end))
             if not notes:
                 raise ABCError(f"{where}: chord at column {i + 1} holds no notes")
@@ -283,7 +282,7 @@ def parse_tune(text: str) -> Tune:
             if line.strip():
                 raise ABCError(f"{where}: music before the K: field; the header must end with K: (e.g. K:G Major)")
             continue
-        _parse_line(line, body, where)
+        _parse_line(line, body, number)
     if body is None:
         raise ABCError("the tune has no K: field: the header must end with one (e.g. K:D Major)")
     notes = body.finish()
