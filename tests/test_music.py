@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from fractions import Fraction
 
 import numpy as np
@@ -121,3 +122,34 @@ def test_corpus_tunes_parse_except_the_known_malformed_ones(monkeypatch):
     assert sorted(failures) == sorted(MALFORMED_IN_CORPUS)
     for number, fragment in MALFORMED_IN_CORPUS.items():
         assert failures[number].startswith("line 9:") and fragment in failures[number]
+
+
+def test_first_tune_ends_at_the_blank_line_and_unfinished_tunes_are_errors():
+    generated = "X:1\nT:Made up\nK:D Major\nAFD DFA|d3 d3:|\n\nX:2\nT:Next\n"
+    assert music.first_tune(generated) == "X:1\nT:Made up\nK:D Major\nAFD DFA|d3 d3:|"
+    with pytest.raises(music.ABCError, match="never ends"):
+        music.first_tune("X:1\nT:Cut off\nK:G\nABc|")
+    with pytest.raises(music.ABCError, match="no line starts with X:"):
+        music.first_tune("ABc|def|\n\n")
+
+
+@pytest.mark.skipif(shutil.which("abc2midi") is None, reason="Debian's abcmidi is not installed")
+def test_abc2midi_accepts_a_good_tune_and_reports_an_unclosed_repeat():
+    assert music.abc2midi_errors(SCALE) == []
+    errors = music.abc2midi_errors("X:1\nT:t\nM:6/8\nL:1/8\nK:G\nABc|d2e|:fgz|]\n")
+    assert errors and "Missing :|" in errors[0]
+
+
+def test_abc2midi_missing_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(music.shutil, "which", lambda name: None)
+    with pytest.raises(FileNotFoundError, match="apt install abcmidi"):
+        music.abc2midi_errors(SCALE)
+
+
+def test_judge_generated_accepts_a_finished_tune_and_explains_a_broken_one():
+    good = music.judge_generated(SCALE + "\nX:2\nT:next")
+    assert good.valid and good.tune is not None and good.text == SCALE.strip()
+    broken = music.judge_generated("X:1\nT:t\nK:G\nABc|dQe|\n\n")
+    assert not broken.valid and broken.tune is None and "line 4" in broken.problems[0]
+    unfinished = music.judge_generated("X:1\nT:t\nK:G\nABc|")
+    assert not unfinished.valid and "never ends" in unfinished.problems[0]

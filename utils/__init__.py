@@ -10,6 +10,9 @@ One module per job:
 - `utils.plots`: the figures the lessons share.
 - `utils.conv`: convolution and pooling by hand (NumPy reference).
 - `utils.recurrent`: the simple RNN and the LSTM by hand (NumPy reference).
-- `utils.music`: ABC tunes: parse, extract from generated text, synthesise audio.
+- `utils.music`: ABC tunes: parse, extract from generated text, judge, synthesise audio.
+- `utils.charlm`: the character-level LSTM of lesson 06: vocabulary, windows, model, sampler.
+- `utils.sentiment`: the IMDB pipeline and models of lesson 05.
+- `utils.distribute`: the `tf.distribute` strategy for the machine at hand.
 - `utils.colab`: the Colab badge and setup cell every notebook opens with.
 """

@@ -14,6 +14,9 @@ names the line and what was wrong — never a silent None.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -300,6 +303,75 @@ def extract_tunes(text: str) -> list[str]:
     starts = [m.start() for m in re.finditer(r"^X:", text, flags=re.MULTILINE)]
     blocks = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     return [b for b in blocks if re.search(r"^K:.*\n.*\S", b, flags=re.MULTILINE)]
+
+
+def first_tune(text: str) -> str:
+    """The first tune of generated text: from its first X: line to the blank line that ends the tune.
+
+    A network that writes ABC ends each tune with a blank line, as the corpus
+    does. Raises `ABCError` when there is no X: line, or when the text stops
+    before the tune's blank line (an unfinished tune is not a tune).
+    """
+    start = re.search(r"^X:", text, flags=re.MULTILINE)
+    if start is None:
+        raise ABCError("the text holds no tune: no line starts with X:")
+    body = text[start.start() :]
+    end = body.find("\n\n")
+    if end < 0:
+        raise ABCError(f"the tune never ends: no blank line after its music in {len(body)} characters")
+    return body[:end]
+
+
+def abc2midi_errors(text: str) -> list[str]:
+    """The error lines Debian's `abc2midi` (the reference ABC converter) prints for a tune; [] if it has none.
+
+    Warnings are not errors. Raises `FileNotFoundError` saying how to install
+    abc2midi when it is not on the PATH; check `shutil.which("abc2midi")` first
+    to make it optional.
+    """
+    program = shutil.which("abc2midi")
+    if program is None:
+        raise FileNotFoundError("abc2midi is not installed: `apt install abcmidi` (Debian/Ubuntu) provides it")
+    with tempfile.TemporaryDirectory() as folder:
+        source = f"{folder}/tune.abc"
+        with open(source, "w", encoding="utf-8") as handle:
+            handle.write(text.strip() + "\n")
+        run = subprocess.run(  # noqa: S603 - fixed program, our own temporary file
+            [program, source, "-o", f"{folder}/tune.mid"], capture_output=True, text=True, timeout=60, check=False
+        )
+    output = run.stdout + run.stderr
+    errors = [line.strip() for line in output.splitlines() if line.startswith("Error")]
+    if run.returncode != 0 and not errors:
+        errors.append(f"abc2midi exited with status {run.returncode}")
+    return errors
+
+
+@dataclass
+class GeneratedTune:
+    """The verdict on one generated text: its first tune, the parsed `Tune` if valid, and every problem found."""
+
+    text: str
+    tune: Tune | None
+    problems: list[str]
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def judge_generated(text: str, use_abc2midi: bool = False) -> GeneratedTune:
+    """Take the first tune of generated text and check it with `parse_tune` (and `abc2midi` if asked).
+
+    A tune is valid when it is complete (ends with a blank line), parses, and,
+    with `use_abc2midi`, abc2midi reports no errors for it.
+    """
+    try:
+        tune_text = first_tune(text)
+        tune = parse_tune(tune_text)
+    except ABCError as error:
+        return GeneratedTune(text, None, [f"parser: {error}"])
+    problems = [f"abc2midi: {line}" for line in abc2midi_errors(tune_text)] if use_abc2midi else []
+    return GeneratedTune(tune_text, tune if not problems else None, problems)
 
 
 def synthesize(tune: Tune, quarter_notes_per_minute: float = 120.0, sample_rate: int = 22_050) -> np.ndarray:
