@@ -1,6 +1,6 @@
 """Lesson 05 benchmark: train the lesson's bidirectional LSTM headless on IMDB and print test accuracy and time.
 
-Reads the full-mode sizes from notebooks/05_imdb_sentiment_lstm.ipynb (so it
+Reads the full-mode sizes from notebooks/drafts/05_imdb_sentiment_lstm.ipynb (so it
 trains exactly the lesson's model and pipeline): 22,500 training reviews,
 2,500 for validation and early stopping, all 25,000 test reviews. The lesson's
 bar: >= 89% test accuracy within 20 minutes of training on a 2-core CPU.
@@ -28,7 +28,7 @@ from utils import data, sentiment  # noqa: E402
 
 
 def main(mode: str) -> None:
-    sizes = lesson_sizes(ROOT / "notebooks" / "05_imdb_sentiment_lstm.ipynb", mode)
+    sizes = lesson_sizes(ROOT / "notebooks" / "drafts" / "05_imdb_sentiment_lstm.ipynb", mode)
     seed = 42
     seed_everything(seed)
     train, val, test = sentiment.split_reviews(*data.load_imdb(), sizes=sizes, seed=seed)

@@ -1,6 +1,6 @@
 """Lesson 06 benchmark: train the lesson's character-level LSTM headless and judge the tunes it writes.
 
-Reads the full-mode sizes from notebooks/06_music_generation.ipynb (so it
+Reads the full-mode sizes from notebooks/drafts/06_music_generation.ipynb (so it
 trains exactly the lesson's model), trains on the training tunes, and prints
 the held-out loss (nats/char, every character read with its full context), the
 fraction of sampled tunes that are valid ABC (parser, and abc2midi when
@@ -29,7 +29,7 @@ from utils import charlm, data, music  # noqa: E402
 
 
 def main(mode: str) -> None:
-    sizes = lesson_sizes(ROOT / "notebooks" / "06_music_generation.ipynb", mode)
+    sizes = lesson_sizes(ROOT / "notebooks" / "drafts" / "06_music_generation.ipynb", mode)
     seed = 42
     seed_everything(seed)
     tunes = data.load_irish_folk_tunes().tunes[: sizes["corpus_tunes"]]

@@ -179,11 +179,11 @@ def train(
 ) -> tuple[keras.callbacks.History, float]:
     """Adam at 1e-3 on binary cross-entropy, early stopping on validation accuracy; returns the history and seconds.
 
-    Training stops after the first epoch that does not improve validation
+    Training stops after two epochs in a row that do not improve validation
     accuracy, and the best epoch's weights are restored.
     """
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy", metrics=["accuracy"])
-    stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=1, restore_best_weights=True)
+    stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=2, restore_best_weights=True)
     started = time.perf_counter()
     history = model.fit(
         train_data,
