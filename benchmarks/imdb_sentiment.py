@@ -9,28 +9,25 @@ Run: `COURSE_DATA_DIR=../shared/datasets .venv/bin/python benchmarks/imdb_sentim
 
 from __future__ import annotations
 
-import os
-import platform
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from utils.runtime import import_tensorflow_quietly, lesson_sizes, seed_everything  # noqa: E402
+from utils.runtime import DEFAULT_SEED, benchmark_sizes, import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from utils import data, sentiment  # noqa: E402
+from utils import data, results, sentiment  # noqa: E402
 
 
-def main(mode: str) -> None:
-    sizes = lesson_sizes(ROOT / "notebooks" / "drafts" / "05_imdb_sentiment_lstm.ipynb", mode)
-    seed = 42
-    seed_everything(seed)
+def main() -> None:
+    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "drafts" / "05_imdb_sentiment_lstm.ipynb", sys.argv[1:])
+    seed = DEFAULT_SEED
     train, val, test = sentiment.split_reviews(*data.load_imdb(), sizes=sizes, seed=seed)
     vectorizer = sentiment.make_vectorizer(sizes["vocabulary_size"])
     vectorizer.adapt(tf.data.Dataset.from_tensor_slices(train.texts).batch(1024))
@@ -41,7 +38,7 @@ def main(mode: str) -> None:
     history, train_seconds = sentiment.train(model, train_data, val_data, sizes["epochs"], verbose=2)
     probabilities = sentiment.predict_ids(model, vectorizer(tf.constant(test.texts)), length)
     accuracy = float(np.mean((probabilities > 0.5) == test.labels))
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores; mode {mode}")
+    print(f"machine: {results.machine()}; mode {mode}")
     print(
         f"bidirectional LSTM, {model.count_params():,} parameters, {len(history.history['loss'])} epochs "
         f"in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)"
@@ -50,4 +47,4 @@ def main(mode: str) -> None:
 
 
 if __name__ == "__main__":
-    main("smoke" if "--smoke" in sys.argv[1:] else "full")
+    main()

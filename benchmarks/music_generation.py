@@ -11,8 +11,6 @@ Run: `COURSE_DATA_DIR=../shared/datasets .venv/bin/python benchmarks/music_gener
 
 from __future__ import annotations
 
-import os
-import platform
 import shutil
 import sys
 import time
@@ -21,17 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from utils.runtime import import_tensorflow_quietly, lesson_sizes, seed_everything  # noqa: E402
+from utils.runtime import DEFAULT_SEED, benchmark_sizes, import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()
 
-from utils import charlm, data, music  # noqa: E402
+from utils import charlm, data, music, results  # noqa: E402
 
 
-def main(mode: str) -> None:
-    sizes = lesson_sizes(ROOT / "notebooks" / "drafts" / "06_music_generation.ipynb", mode)
-    seed = 42
-    seed_everything(seed)
+def main() -> None:
+    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "drafts" / "06_music_generation.ipynb", sys.argv[1:])
+    seed = DEFAULT_SEED
     tunes = data.load_irish_folk_tunes().tunes[: sizes["corpus_tunes"]]
     train_tunes, held_out_tunes = charlm.split_by_tune(tunes, sizes["held_out_fraction"], seed=seed)
     vocab = charlm.Vocabulary.from_texts(tunes)
@@ -57,7 +54,7 @@ def main(mode: str) -> None:
         vocab, "X:1\n", sizes["max_tune_chars"], sizes["tunes_to_sample"], sizes["temperature"], seed=seed + 1
     )
     valid = sum(music.judge_generated(text, use_abc2midi=use_abc2midi).valid for text in texts)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores; mode {mode}")
+    print(f"machine: {results.machine()}; mode {mode}")
     print(
         f"training: {len(train_tunes)} tunes, {len(train_ids):,} characters, {sizes['epochs']} epochs "
         f"in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)"
@@ -70,4 +67,4 @@ def main(mode: str) -> None:
 
 
 if __name__ == "__main__":
-    main("smoke" if "--smoke" in sys.argv[1:] else "full")
+    main()

@@ -176,3 +176,11 @@ def lesson_sizes(notebook: Path, mode: str = "full") -> dict[str, Any]:
                 if isinstance(sizes, ast.Call) and getattr(sizes.func, "id", None) == "dict":
                     return {k.arg: ast.literal_eval(k.value) for k in sizes.keywords}
     raise ValueError(f"{notebook} has no start_lesson(..., {mode}=dict(...)) call with literal sizes")
+
+
+def benchmark_sizes(notebook: Path, argv: list[str]) -> tuple[str, dict[str, Any]]:
+    """A benchmark's mode (`--smoke` in `argv`, else full) and the lesson's sizes for it, with everything seeded."""
+    mode = "smoke" if "--smoke" in argv else "full"
+    sizes = lesson_sizes(notebook, mode)
+    seed_everything(DEFAULT_SEED)
+    return mode, sizes
