@@ -1,12 +1,14 @@
 # The course's commands. On a fresh machine you need only Python 3.10+ and make.
 #   make lab   set up .venv and open the notebooks in JupyterLab
-#   make test  set up .venv, lint, run the unit tests and every notebook in smoke mode
+#   make test  set up .venv, lint, run the unit tests and every notebook (drafts too) in smoke mode
 #   make run   execute every notebook in full mode, in place, and refresh results/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS ?= $(sort $(wildcard notebooks/*.ipynb))
+# Draft lessons (no full-run outputs yet) are smoke-run by `make test` too, so their code cannot rot.
+DRAFTS ?= $(sort $(wildcard notebooks/drafts/*.ipynb))
 PYTEST_ARGS ?=
 # TensorFlow C++ start-up messages go to the terminal, not the notebooks; keep them quiet.
 export TF_CPP_MIN_LOG_LEVEL ?= 3
@@ -34,7 +36,7 @@ lint: venv
 test: lint
 	COURSE_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
-		-p no:randomly $(PYTEST_ARGS) tests $(NOTEBOOKS)
+		-p no:randomly $(PYTEST_ARGS) tests $(NOTEBOOKS) $(DRAFTS)
 
 unit: venv
 	COURSE_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS) tests

@@ -34,7 +34,9 @@ def main() -> None:
     length, batch = sizes["max_length"], sizes["batch_size"]
     train_data = sentiment.bucketed_dataset(vectorizer(tf.constant(train.texts)), train.labels, length, batch, seed)
     val_data = sentiment.bucketed_dataset(vectorizer(tf.constant(val.texts)), val.labels, length, batch)
-    model = sentiment.build_classifier("bilstm", sizes["vocabulary_size"], sizes["embedding_dim"], sizes["units"])
+    model = sentiment.build_classifier(
+        "bilstm", sizes["vocabulary_size"], sizes["embedding_dim"], sizes["units"], word_dropout=sizes["word_dropout"]
+    )
     history, train_seconds = sentiment.train(model, train_data, val_data, sizes["epochs"], verbose=2)
     probabilities = sentiment.predict_ids(model, vectorizer(tf.constant(test.texts)), length)
     accuracy = float(np.mean((probabilities > 0.5) == test.labels))

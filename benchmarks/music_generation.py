@@ -1,6 +1,6 @@
 """Lesson 06 benchmark: train the lesson's character-level LSTM headless and judge the tunes it writes.
 
-Reads the full-mode sizes from notebooks/drafts/06_music_generation.ipynb (so it
+Reads the full-mode sizes from notebooks/06_music_generation.ipynb (so it
 trains exactly the lesson's model), trains on the training tunes, and prints
 the held-out loss (nats/char, every character read with its full context), the
 fraction of sampled tunes that are valid ABC (parser, and abc2midi when
@@ -27,7 +27,7 @@ from utils import charlm, data, music, results  # noqa: E402
 
 
 def main() -> None:
-    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "drafts" / "06_music_generation.ipynb", sys.argv[1:])
+    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "06_music_generation.ipynb", sys.argv[1:])
     seed = DEFAULT_SEED
     tunes = data.load_irish_folk_tunes().tunes[: sizes["corpus_tunes"]]
     train_tunes, held_out_tunes = charlm.split_by_tune(tunes, sizes["held_out_fraction"], seed=seed)

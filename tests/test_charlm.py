@@ -44,6 +44,13 @@ def test_windows_pair_each_character_with_the_next():
         charlm.windows(ids[:10], length=8, batch_size=4)
 
 
+def test_windows_without_batch_size_form_one_batch_of_all_windows():
+    ids = np.arange(50, dtype=np.int32)
+    (x, _), *rest = list(charlm.windows(ids, length=12, batch_size=None))
+    assert rest == [] and x.shape == (4, 12)  # starts 0, 12, 24, 36
+    np.testing.assert_array_equal(x[:, 0].numpy(), [0, 12, 24, 36])
+
+
 def test_model_predicts_one_distribution_per_character():
     keras.utils.set_random_seed(0)
     model = charlm.build_model(vocab_size=11, embedding_dim=4, units=8, dropout=0.1)

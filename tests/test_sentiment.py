@@ -57,6 +57,22 @@ def test_pooling_over_time_ignores_padding_and_empty_reviews_give_zero():
         sentiment.PoolOverTime("median")
 
 
+def test_word_dropout_blanks_whole_words_in_training_only_and_keeps_the_mask():
+    keras.utils.set_random_seed(0)
+    layer = sentiment.WordDropout(0.4, seed=1)
+    words = np.ones((8, 50, 6), "float32")
+    np.testing.assert_array_equal(layer(words, training=False), words)
+    dropped = keras.ops.convert_to_numpy(layer(words, training=True))
+    blank = np.all(dropped == 0, axis=-1)
+    kept = np.all(np.isclose(dropped, 1 / 0.6), axis=-1)
+    assert np.all(blank | kept)  # a word is blanked whole or kept whole, never in part
+    assert 0.3 < blank.mean() < 0.5
+    mask = np.arange(50) < 30
+    np.testing.assert_array_equal(layer.compute_mask(words, np.tile(mask, (8, 1))), np.tile(mask, (8, 1)))
+    with pytest.raises(ValueError, match=r"rate must be in \[0, 1\)"):
+        sentiment.WordDropout(1.0)
+
+
 @pytest.mark.parametrize("kind", ["bag", "simple_rnn", "lstm", "bilstm"])
 def test_exported_model_takes_raw_text_and_matches_the_bucketed_pipeline(kind, tmp_path):
     keras.utils.set_random_seed(0)

@@ -63,16 +63,23 @@ def join_tunes(tunes: Sequence[str]) -> str:
 
 
 def windows(
-    ids: np.ndarray, length: int, batch_size: int, stride: int | None = None, shuffle_seed: int | None = None
+    ids: np.ndarray,
+    length: int,
+    batch_size: int | None,
+    stride: int | None = None,
+    shuffle_seed: int | None = None,
 ) -> tf.data.Dataset:
     """Windows of `length` characters with next-character targets: x = ids[s:s+L], y = ids[s+1:s+L+1].
 
     Window starts are `stride` apart (default: `length`, non-overlapping);
-    with `shuffle_seed` their order is reshuffled every epoch. Raises
-    `ValueError` when the text is too short for one batch of windows.
+    with `shuffle_seed` their order is reshuffled every epoch. `batch_size`
+    None puts every window in one batch (fast evaluation of long held-out
+    windows: one pass of the LSTM over `length` steps). Raises `ValueError`
+    when the text is too short for one batch of windows.
     """
     stride = stride or length
     starts = np.arange(0, len(ids) - length, stride, dtype=np.int64)
+    batch_size = batch_size or max(1, len(starts))
     if len(starts) < batch_size:
         raise ValueError(
             f"{len(ids)} characters give {len(starts)} windows of {length}; "
