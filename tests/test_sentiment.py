@@ -88,6 +88,25 @@ def test_exported_model_takes_raw_text_and_matches_the_bucketed_pipeline(kind, t
     np.testing.assert_allclose(from_text, pipeline, atol=1e-6)
 
 
+def test_average_of_models_is_the_mean_of_their_probabilities(tmp_path):
+    keras.utils.set_random_seed(0)
+    vectorizer = sentiment.make_vectorizer(30)
+    vectorizer.adapt(REVIEWS)
+    ids = vectorizer(tf.constant(REVIEWS))
+    first, second = (sentiment.build_classifier("bilstm", 30, embedding_dim=8, units=4, name=f"bilstm_{i}")
+                     for i in range(2))
+    pair = sentiment.average_of([first, second])
+    each = [sentiment.predict_ids(m, ids, max_length=20) for m in (first, second)]
+    assert not np.allclose(each[0], each[1])  # two random starts really differ
+    np.testing.assert_allclose(sentiment.predict_ids(pair, ids, max_length=20), (each[0] + each[1]) / 2, atol=1e-6)
+    exported = sentiment.end_to_end(vectorizer, pair, max_length=20)
+    exported.save(tmp_path / "pair.keras")
+    reloaded = keras.models.load_model(tmp_path / "pair.keras")
+    np.testing.assert_allclose(sentiment.predict_texts(reloaded, REVIEWS), (each[0] + each[1]) / 2, atol=1e-6)
+    with pytest.raises(ValueError, match="at least two models"):
+        sentiment.average_of([first])
+
+
 def test_unknown_model_kind_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown model kind 'gru'"):
         sentiment.build_classifier("gru", 30)

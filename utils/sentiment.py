@@ -105,8 +105,9 @@ def build_classifier(
     units: int = 64,
     dropout: float = 0.5,
     word_dropout: float = 0.3,
+    name: str | None = None,
 ) -> keras.Model:
-    """Token ids -> probability that the review is positive.
+    """Token ids -> probability that the review is positive; the model is named `name` (default: `kind`).
 
     `kind` picks what reads the embedded words:
     - `"bag"`: the average of the word vectors (order ignored; the baseline);
@@ -133,7 +134,7 @@ def build_classifier(
     x = readers[kind](x)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="positive")(x)
-    return keras.Model(inputs, outputs, name=kind)
+    return keras.Model(inputs, outputs, name=name or kind)
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -240,6 +241,19 @@ def train(
         shuffle=False,  # the dataset reshuffles itself every epoch; Keras cannot shuffle a tf.data pipeline
     )
     return history, time.perf_counter() - started
+
+
+def average_of(models: Sequence[keras.Model], name: str = "average") -> keras.Model:
+    """One model whose probability is the mean of `models`' probabilities for the same token ids.
+
+    Networks trained from different random starts make partly different
+    mistakes; averaging their probabilities cancels some of them (an ensemble).
+    The models need distinct names (`build_classifier(..., name=...)`).
+    """
+    if len(models) < 2:
+        raise ValueError(f"averaging needs at least two models, got {len(models)}")
+    inputs = keras.Input(shape=(None,), dtype="int64", name="token_ids")
+    return keras.Model(inputs, keras.layers.Average(name="mean_probability")([m(inputs) for m in models]), name=name)
 
 
 def end_to_end(vectorizer: keras.layers.TextVectorization, classifier: keras.Model, max_length: int) -> keras.Model:
