@@ -43,11 +43,10 @@ class TestAccuracyEachEpoch(keras.callbacks.Callback):
 def main() -> None:
     mode, sizes = benchmark_sizes(ROOT / "notebooks" / "drafts" / "03_cifar10_cnn.ipynb", sys.argv[1:])
     (x_all, y_all), (x_test, y_test), _ = data.load_cifar10()
-    order = np.random.default_rng(DEFAULT_SEED).permutation(len(x_all))
-    train_index = order[sizes["val_images"] :][: sizes["train_images"]]
-    x_train, y_train = x_all[train_index].astype("float32"), y_all[train_index]
+    train_split, _ = cifar.split_train_val(x_all, y_all, sizes["train_images"], sizes["val_images"], DEFAULT_SEED)
+    x_train, y_train = train_split
     x_test = x_test.astype("float32")
-    mean, std = cifar.channel_stats(x_all[train_index])
+    mean, std = cifar.channel_stats(x_train)
     strategy = distribute.choose_strategy()
     batch_size = sizes["batch_size"] * strategy.num_replicas_in_sync
     total_steps = int(np.ceil(len(x_train) / batch_size)) * sizes["epochs"]

@@ -70,3 +70,12 @@ def test_flip_averaging_is_flip_invariant():
     images = np.random.default_rng(1).random((3, 32, 32, 3)).astype("float32")
     np.testing.assert_allclose(cifar.predict_with_flips(model, images),
                                cifar.predict_with_flips(model, images[:, :, ::-1]), rtol=1e-5, atol=1e-6)
+
+
+def test_validation_split_is_random_disjoint_and_float():
+    labels = np.repeat(np.arange(10), 20).astype(np.uint8)  # grouped by class, like the JPEG copy
+    images = np.arange(200, dtype=np.uint8).reshape(200, 1, 1, 1) * np.ones((1, 2, 2, 3), np.uint8)
+    (x_train, y_train), (x_val, _) = cifar.split_train_val(images, labels, 150, 40, seed=0)
+    assert x_train.dtype == np.float32 and len(x_train) == 150 and len(x_val) == 40
+    assert not set(x_train[:, 0, 0, 0]) & set(x_val[:, 0, 0, 0])
+    assert set(y_train) == set(range(10))  # every class in a random 150, unlike images[:150]

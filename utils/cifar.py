@@ -16,11 +16,25 @@ import numpy as np
 
 
 def channel_stats(images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-channel mean and standard deviation of uint8 images (N, H, W, 3), on the 0–255 scale."""
+    """Per-channel mean and standard deviation of images (N, H, W, 3) with values on the 0–255 scale."""
     if images.ndim != 4 or images.shape[-1] != 3:
         raise ValueError(f"expected images of shape (N, height, width, 3), got {images.shape}")
     pixels = images.reshape(-1, 3).astype(np.float64)
     return pixels.mean(axis=0).astype(np.float32), pixels.std(axis=0).astype(np.float32)
+
+
+def split_train_val(
+    images: np.ndarray, labels: np.ndarray, train_images: int, val_images: int, seed: int
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """A seeded random validation split of the training set: `(x_train, y_train), (x_val, y_val)`, images float32.
+
+    The draw is random, not the first images: the offline JPEG copy stores
+    the images grouped by class, so `images[:n]` would leave classes out.
+    """
+    order = np.random.default_rng(seed).permutation(len(images))
+    val_index, train_index = order[:val_images], order[val_images:][:train_images]
+    return ((images[train_index].astype("float32"), labels[train_index]),
+            (images[val_index].astype("float32"), labels[val_index]))  # fmt: skip
 
 
 def augmentation(pad: int = 4, size: int = 32) -> keras.Sequential:

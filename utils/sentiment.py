@@ -138,34 +138,21 @@ def build_classifier(
 
 
 @keras.saving.register_keras_serializable(package="course")
-class WordDropout(keras.layers.Layer):
+class WordDropout(keras.layers.Dropout):
     """While training, blank each word's whole vector with probability `rate` (the rest scaled by 1 / (1 - rate)).
 
     Dropping words rather than single features stops the network from
     leaning on a few telltale words (an actor's name that happens to go with
     good reviews in the training set) and makes it read the rest of the
-    review. At inference the layer passes its input through unchanged.
+    review. It is Keras' `Dropout` with one draw per word (noise shape
+    (batch, time, 1)); at inference it passes its input through unchanged.
     """
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs: object) -> None:
-        super().__init__(**kwargs)
         if not 0 <= rate < 1:
             raise ValueError(f"rate must be in [0, 1), got {rate}")
-        self.rate = rate
-        self.seed = seed
-        self.supports_masking = True
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def call(self, inputs: keras.KerasTensor, training: bool | None = None) -> keras.KerasTensor:
-        if not training or self.rate == 0:
-            return inputs
-        batch, steps = keras.ops.shape(inputs)[0], keras.ops.shape(inputs)[1]
-        draws = keras.random.uniform((batch, steps, 1), seed=self.seed_generator)
-        keep = keras.ops.cast(draws >= self.rate, inputs.dtype)
-        return inputs * keep / (1 - self.rate)
-
-    def get_config(self) -> dict[str, object]:
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+        kwargs.pop("noise_shape", None)  # fixed: one draw per word (present when reloaded from a config)
+        super().__init__(rate, noise_shape=(None, None, 1), seed=seed, **kwargs)
 
 
 @keras.saving.register_keras_serializable(package="course")
