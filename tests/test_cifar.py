@@ -26,8 +26,13 @@ def test_augmentation_shifts_each_image_by_whole_pixels_and_passes_through_at_in
     shifted = keras.ops.convert_to_numpy(layer(images, training=True))
     offsets = set()
     for original, out in zip(images, shifted, strict=True):
-        found = [(dy, dx, flip) for flip in (False, True) for dy in range(-4, 5) for dx in range(-4, 5)
-                 if np.array_equal(out, _shift(original[:, ::-1] if flip else original, dy, dx))]
+        found = [
+            (dy, dx, flip)
+            for flip in (False, True)
+            for dy in range(-4, 5)
+            for dx in range(-4, 5)
+            if np.array_equal(out, _shift(original[:, ::-1] if flip else original, dy, dx))
+        ]
         assert found, "an augmented image is not a flipped and/or whole-pixel shifted copy"
         offsets.add(found[0])
     assert len(offsets) > 10  # each image gets its own shift and flip, not one per batch
@@ -68,8 +73,12 @@ def test_flip_averaging_is_flip_invariant():
     keras.utils.set_random_seed(0)
     model = cifar.build_plain_cnn(np.zeros(3, "float32"), np.ones(3, "float32"), widths=(4, 4, 4))
     images = np.random.default_rng(1).random((3, 32, 32, 3)).astype("float32")
-    np.testing.assert_allclose(cifar.predict_with_flips(model, images),
-                               cifar.predict_with_flips(model, images[:, :, ::-1]), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        cifar.predict_with_flips(model, images),
+        cifar.predict_with_flips(model, images[:, :, ::-1]),
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 def test_validation_split_is_random_disjoint_and_float():

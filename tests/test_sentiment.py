@@ -37,6 +37,7 @@ def test_bucketed_batches_keep_every_review_once_cut_and_padded_to_their_longest
     labels = np.arange(100)
     batches = list(sentiment.bucketed_dataset(ragged, labels, max_length=200, batch_size=8, shuffle_seed=1))
     seen = np.concatenate([y.numpy() for _, y in batches])
+    assert len(batches) == int(sentiment.bucketed_dataset(ragged, labels, 200, 8).cardinality())
     assert sorted(seen.tolist()) == list(range(100))
     for x, y in batches:
         real = np.minimum(lengths[y.numpy()], 200)
@@ -93,8 +94,9 @@ def test_average_of_models_is_the_mean_of_their_probabilities(tmp_path):
     vectorizer = sentiment.make_vectorizer(30)
     vectorizer.adapt(REVIEWS)
     ids = vectorizer(tf.constant(REVIEWS))
-    first, second = (sentiment.build_classifier("bilstm", 30, embedding_dim=8, units=4, name=f"bilstm_{i}")
-                     for i in range(2))
+    first, second = (
+        sentiment.build_classifier("bilstm", 30, embedding_dim=8, units=4, name=f"bilstm_{i}") for i in range(2)
+    )
     pair = sentiment.average_of([first, second])
     each = [sentiment.predict_ids(m, ids, max_length=20) for m in (first, second)]
     assert not np.allclose(each[0], each[1])  # two random starts really differ
@@ -110,3 +112,18 @@ def test_average_of_models_is_the_mean_of_their_probabilities(tmp_path):
 def test_unknown_model_kind_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown model kind 'gru'"):
         sentiment.build_classifier("gru", 30)
+
+
+def test_training_without_validation_runs_every_epoch_and_ends_the_schedule_at_zero():
+    keras.utils.set_random_seed(0)
+    vectorizer = sentiment.make_vectorizer(30)
+    vectorizer.adapt(REVIEWS)
+    labels = np.array([1, 0, 0, 0])
+    data = sentiment.bucketed_dataset(vectorizer(tf.constant(REVIEWS * 4)), np.tile(labels, 4), 20, 4, 0)
+    model = sentiment.build_classifier("lstm", 30, embedding_dim=8, units=4)
+    history, seconds = sentiment.train(model, data, None, epochs=3, verbose=0)
+    assert len(history.history["loss"]) == 3 and "val_accuracy" not in history.history
+    assert seconds > 0
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)  # the cosine reached its end
+    history, _ = sentiment.train(model, data, data, epochs=2, verbose=0)
+    assert "val_accuracy" in history.history

@@ -90,12 +90,17 @@ def bucketed_dataset(
     dataset = padded.map(lambda ids, length, label: (ids[:length], label))  # each review back to its own length
     if shuffle_seed is not None:
         dataset = dataset.shuffle(len(labels), seed=shuffle_seed, reshuffle_each_iteration=True)
+    boundaries = [b for b in BUCKET_BOUNDARIES if b < max_length]
     dataset = dataset.bucket_by_sequence_length(
         lambda ids, _: tf.shape(ids)[0],
-        bucket_boundaries=[b for b in BUCKET_BOUNDARIES if b < max_length],
-        bucket_batch_sizes=[batch_size] * (1 + sum(b < max_length for b in BUCKET_BOUNDARIES)),
+        bucket_boundaries=boundaries,
+        bucket_batch_sizes=[batch_size] * (1 + len(boundaries)),
     )
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    # Each bucket batches its own reviews, so the number of batches is fixed whatever the shuffle; telling
+    # tf.data spares Keras from discovering it by running out of data (and warning) at the first epoch's end.
+    bucket_sizes = np.bincount(np.digitize(cut.row_lengths().numpy(), boundaries), minlength=1 + len(boundaries))
+    batches = int(np.sum(np.ceil(bucket_sizes / batch_size)))
+    return dataset.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(tf.data.AUTOTUNE)
 
 
 def build_classifier(
@@ -203,27 +208,35 @@ def _pooled_bidirectional_lstm(units: int) -> Callable[[keras.KerasTensor], kera
 
 
 def train(
-    model: keras.Model, train_data: tf.data.Dataset, val_data: tf.data.Dataset, epochs: int, verbose: str | int = "auto"
+    model: keras.Model,
+    train_data: tf.data.Dataset,
+    val_data: tf.data.Dataset | None,
+    epochs: int,
+    verbose: str | int = "auto",
 ) -> tuple[keras.callbacks.History, float]:
-    """Adam on binary cross-entropy with early stopping on validation accuracy; returns the history and seconds.
+    """Adam on binary cross-entropy, with early stopping when there is validation data; returns history and seconds.
 
     The learning rate falls from 1e-3 to 0 along a cosine over `epochs`
     epochs: large steps while the model is far off, small ones once it starts
     to fit the training reviews (a flat rate makes validation accuracy jump
-    by points from epoch to epoch). Training stops after two epochs in a row
-    that do not improve validation accuracy, and the best epoch's weights
-    are restored.
+    by points from epoch to epoch). With `val_data`, training stops after two
+    epochs in a row that do not improve validation accuracy and the best
+    epoch's weights are restored. With `val_data=None` (the final model,
+    trained on every training review once validation has chosen the number
+    of epochs) it trains exactly `epochs` epochs.
     """
     steps_per_epoch = sum(1 for _ in train_data)
     schedule = keras.optimizers.schedules.CosineDecay(1e-3, decay_steps=steps_per_epoch * epochs)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="binary_crossentropy", metrics=["accuracy"])
-    stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=2, restore_best_weights=True)
+    callbacks = []
+    if val_data is not None:
+        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=2, restore_best_weights=True))
     started = time.perf_counter()
     history = model.fit(
         train_data,
         validation_data=val_data,
         epochs=epochs,
-        callbacks=[stop],
+        callbacks=callbacks,
         verbose=verbose,
         shuffle=False,  # the dataset reshuffles itself every epoch; Keras cannot shuffle a tf.data pipeline
     )
@@ -261,8 +274,14 @@ def predict_ids(model: keras.Model, token_ids: tf.RaggedTensor, max_length: int,
     order = np.argsort(token_ids.row_lengths().numpy(), kind="stable")
     sorted_ids = tf.gather(token_ids, order)
     batches = tf.data.Dataset.from_tensor_slices(sorted_ids).batch(batch_size).map(lambda x: x.to_tensor())
+
+    # Every batch has its own length: one graph for any batch shape instead of one per length.
+    @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int64)])
+    def forward(ids: tf.Tensor) -> tf.Tensor:
+        return model(ids, training=False)
+
     probabilities = np.empty(len(order), dtype=np.float32)
-    probabilities[order] = model.predict(batches, verbose=0)[:, 0]
+    probabilities[order] = [p for batch in batches for p in forward(tf.cast(batch, tf.int64)).numpy()[:, 0]]
     return probabilities
 
 
