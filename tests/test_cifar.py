@@ -74,11 +74,35 @@ def test_flip_averaging_is_flip_invariant():
     model = cifar.build_plain_cnn(np.zeros(3, "float32"), np.ones(3, "float32"), widths=(4, 4, 4))
     images = np.random.default_rng(1).random((3, 32, 32, 3)).astype("float32")
     np.testing.assert_allclose(
-        cifar.predict_with_flips(model, images),
-        cifar.predict_with_flips(model, images[:, :, ::-1]),
+        cifar.predict_with_views(model, images, shift=0),
+        cifar.predict_with_views(model, images[:, :, ::-1], shift=0),
         rtol=1e-5,
         atol=1e-6,
     )
+
+
+def test_shifted_views_move_whole_pixels_with_a_black_border_and_count_half():
+    image = np.arange(2 * 5 * 5 * 1, dtype="float32").reshape(2, 5, 5, 1) + 1
+    down_right = cifar.shifted(image, 1, 1)
+    np.testing.assert_array_equal(down_right[:, 1:, 1:], image[:, :-1, :-1])
+    assert np.all(down_right[:, 0] == 0) and np.all(down_right[:, :, 0] == 0)
+    np.testing.assert_array_equal(cifar.shifted(image, -2, 0)[:, :-2], image[:, 2:])
+    with pytest.raises(ValueError, match="batch of images"):
+        cifar.shifted(image[0], 1, 1)
+    keras.utils.set_random_seed(0)
+    model = cifar.build_plain_cnn(np.zeros(3, "float32"), np.ones(3, "float32"), widths=(4, 4, 4))
+    images = np.random.default_rng(1).random((3, 32, 32, 3)).astype("float32")
+
+    def predict(x):
+        return model.predict(x, verbose=0)
+
+    mirrored = images[:, :, ::-1]
+    by_hand = (predict(images) + predict(mirrored)) / 4 + sum(
+        predict(np.pad(view, ((0, 0), (1, 1), (1, 1), (0, 0)))[:, a : a + 32, a : a + 32]) / 8
+        for view in (images, mirrored)
+        for a in (0, 2)
+    )
+    np.testing.assert_allclose(cifar.predict_with_views(model, images), by_hand, rtol=1e-5, atol=1e-6)
 
 
 def test_validation_split_is_random_disjoint_and_float():

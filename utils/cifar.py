@@ -156,11 +156,32 @@ def compile_for_fast_training(
     )
 
 
-def predict_with_flips(model: keras.Model, images: np.ndarray, batch_size: int = 500) -> np.ndarray:
-    """Class probabilities averaged over each image and its mirror image (test-time augmentation)."""
-    direct = model.predict(images, batch_size=batch_size, verbose=0)
-    mirrored = model.predict(images[:, :, ::-1], batch_size=batch_size, verbose=0)
-    return (direct + mirrored) / 2
+def shifted(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Images moved `dy` pixels down and `dx` right, the uncovered border black (0): the training shift, fixed."""
+    if images.ndim != 4:
+        raise ValueError(f"expected a batch of images (count, height, width, channels), got shape {images.shape}")
+    pad = max(abs(dy), abs(dx))
+    padded = np.pad(images, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    height, width = images.shape[1:3]
+    return padded[:, pad - dy : pad - dy + height, pad - dx : pad - dx + width]
+
+
+def predict_with_views(model: keras.Model, images: np.ndarray, shift: int = 1, batch_size: int = 500) -> np.ndarray:
+    """Class probabilities averaged over several views of each image (test-time augmentation).
+
+    The views are those training showed the network: the image and its mirror
+    image, each also moved `shift` pixels down-right and up-left; the moved
+    views count half (airbench's test-time augmentation). `shift=0` averages
+    the image and its mirror only.
+    """
+    total, weights = np.zeros((len(images), model.output_shape[-1]), np.float32), 0.0
+    for view in (images, images[:, :, ::-1]):
+        total += model.predict(view, batch_size=batch_size, verbose=0)
+        weights += 1.0
+        for step in (shift, -shift) if shift else ():
+            total += 0.5 * model.predict(shifted(view, step, step), batch_size=batch_size, verbose=0)
+            weights += 0.5
+    return total / weights
 
 
 def multiply_adds(model: keras.Model) -> int:
