@@ -1,6 +1,6 @@
 """Lesson 03 benchmark: train the lesson's residual network on CIFAR-10 headless; print accuracy, epochs, time.
 
-Reads the full-mode sizes from notebooks/drafts/03_cifar10_cnn.ipynb (so it
+Reads the full-mode sizes from notebooks/03_cifar10_cnn.ipynb (so it
 trains exactly the lesson's model and recipe), trains on the lesson's training
 images, and prints the test accuracy after every epoch (so time-to-90% can be
 read off), the final accuracy averaged over six views (the lesson's figure),
@@ -41,7 +41,7 @@ class TestAccuracyEachEpoch(keras.callbacks.Callback):
 
 
 def main() -> None:
-    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "drafts" / "03_cifar10_cnn.ipynb", sys.argv[1:])
+    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "03_cifar10_cnn.ipynb", sys.argv[1:])
     (x_all, y_all), (x_test, y_test), _ = data.load_cifar10()
     train_split, _ = cifar.split_train_val(x_all, y_all, sizes["train_images"], sizes["val_images"], DEFAULT_SEED)
     x_train, y_train = train_split
