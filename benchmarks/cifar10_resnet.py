@@ -4,7 +4,8 @@ Reads the full-mode sizes from notebooks/03_cifar10_cnn.ipynb (so it
 trains exactly the lesson's model and recipe), trains on the lesson's training
 images, and prints the test accuracy after every epoch (so time-to-90% can be
 read off), the final accuracy averaged over six views (the lesson's figure),
-over the image and its mirror, and from the image alone, and the wall time. The lesson's bar: >= 90% test accuracy within 60 minutes on a 2-core CPU.
+over the image and its mirror, and from the image alone, and the wall time.
+The lesson's bar: >= 90% test accuracy within 60 minutes on a 2-core CPU.
 Offline, CIFAR-10 is the JPEG copy in ../shared/datasets; say so with figures.
 Run: `COURSE_DATA_DIR=../shared/datasets .venv/bin/python benchmarks/cifar10_resnet.py [--smoke]`.
 """
