@@ -6,8 +6,8 @@ reviews: this script trains `--models` BiLSTMs (seeds 42, 43, ...) on the
 lesson's 22,500 training reviews for `--epochs` epochs each (the final recipe:
 cosine schedule, no early stopping), then prints the validation accuracy on the
 2,500 held-out reviews of each network alone and of the average of the first
-1, 2, ... of them, with the training time. The test reviews are never loaded.
-Sizes come from notebooks/drafts/05_imdb_sentiment_lstm.ipynb.
+1, 2, ... of them, with the training time. The test reviews are never used.
+Sizes come from notebooks/05_imdb_sentiment_lstm.ipynb.
 Run: `COURSE_DATA_DIR=../shared/datasets .venv/bin/python benchmarks/imdb_ensemble_size.py
 [--smoke] [--models 4] [--epochs 3]`.
 """
@@ -46,7 +46,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main() -> None:
     arguments = parse_arguments(sys.argv[1:])
-    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "drafts" / "05_imdb_sentiment_lstm.ipynb", sys.argv[1:])
+    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "05_imdb_sentiment_lstm.ipynb", sys.argv[1:])
     seed = DEFAULT_SEED
     train, val, _ = sentiment.split_reviews(*data.load_imdb(), sizes=sizes, seed=seed)
     vectorizer = sentiment.make_vectorizer(sizes["vocabulary_size"])

@@ -1,6 +1,6 @@
 """Lesson 05 benchmark: train the lesson's bidirectional LSTM ensemble headless on IMDB; print test accuracy and time.
 
-Reads the full-mode sizes from notebooks/drafts/05_imdb_sentiment_lstm.ipynb (so it
+Reads the full-mode sizes from notebooks/05_imdb_sentiment_lstm.ipynb (so it
 trains exactly the lesson's models and pipeline) and trains the lesson's final
 model: `final_networks` BiLSTMs from seeds 42, 43, ... on all 25,000 training
 reviews (the vocabulary from the lesson's 22,500), `--epochs` epochs each with no
@@ -41,7 +41,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main() -> None:
     epochs = parse_arguments(sys.argv[1:]).epochs
-    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "drafts" / "05_imdb_sentiment_lstm.ipynb", sys.argv[1:])
+    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "05_imdb_sentiment_lstm.ipynb", sys.argv[1:])
     seed = DEFAULT_SEED
     train, val, test = sentiment.split_reviews(*data.load_imdb(), sizes=sizes, seed=seed)
     vectorizer = sentiment.make_vectorizer(sizes["vocabulary_size"])
