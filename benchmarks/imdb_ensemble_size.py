@@ -14,58 +14,41 @@ Run: `COURSE_DATA_DIR=../shared/datasets .venv/bin/python benchmarks/imdb_ensemb
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from utils.runtime import DEFAULT_SEED, benchmark_sizes, import_tensorflow_quietly  # noqa: E402
+from utils.runtime import DEFAULT_SEED, import_tensorflow_quietly  # noqa: E402
 
 import_tensorflow_quietly()
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from utils import data, results, sentiment  # noqa: E402
-
-
-def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    """`--smoke`, the number of networks to train and the epochs each trains."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="the lesson's smoke sizes")
-    parser.add_argument("--models", type=int, default=4, help="networks to train (at least 2)")
-    parser.add_argument("--epochs", type=int, default=3, help="epochs per network (the lesson's validation choice)")
-    arguments = parser.parse_args(argv)
-    if arguments.models < 2 or arguments.epochs < 1:
-        parser.error("need --models >= 2 and --epochs >= 1")
-    return arguments
+from benchmarks.imdb_sentiment import argument_parser, lesson_reviews, train_bilstm  # noqa: E402
+from utils import results, sentiment  # noqa: E402
 
 
 def main() -> None:
-    arguments = parse_arguments(sys.argv[1:])
-    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "05_imdb_sentiment_lstm.ipynb", sys.argv[1:])
-    seed = DEFAULT_SEED
-    train, val, _ = sentiment.split_reviews(*data.load_imdb(), sizes=sizes, seed=seed)
-    vectorizer = sentiment.make_vectorizer(sizes["vocabulary_size"])
-    vectorizer.adapt(tf.data.Dataset.from_tensor_slices(train.texts).batch(1024))
+    parser = argument_parser(__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=4, help="networks to train (at least 2)")
+    arguments = parser.parse_args(sys.argv[1:])
+    if arguments.models < 2 or arguments.epochs < 1:
+        parser.error("need --models >= 2 and --epochs >= 1")
+    mode, sizes, train, val, _, vectorizer = lesson_reviews(arguments.smoke)
     length, batch = sizes["max_length"], sizes["batch_size"]
-    train_data = sentiment.bucketed_dataset(vectorizer(tf.constant(train.texts)), train.labels, length, batch, seed)
+    train_ids = vectorizer(tf.constant(train.texts))
+    train_data = sentiment.bucketed_dataset(train_ids, train.labels, length, batch, DEFAULT_SEED)
     val_ids = vectorizer(tf.constant(val.texts))
     probabilities, train_seconds = [], []
     for run in range(arguments.models):
-        keras.utils.set_random_seed(seed + run)
-        model = sentiment.build_classifier(
-            "bilstm", sizes["vocabulary_size"], sizes["embedding_dim"], sizes["units"],
-            word_dropout=sizes["word_dropout"], name=f"bilstm_{run + 1}",
-        )  # fmt: skip
-        _, seconds = sentiment.train(model, train_data, None, arguments.epochs, verbose=2)
+        model, seconds = train_bilstm(sizes, train_data, arguments.epochs, run)
         probabilities.append(sentiment.predict_ids(model, val_ids, length))
         train_seconds.append(seconds)
         alone = float(np.mean((probabilities[-1] > 0.5) == val.labels))
-        print(f"BiLSTM {run + 1} (seed {seed + run}): {arguments.epochs} epochs in {seconds:.0f} s,"
+        print(f"BiLSTM {run + 1} (seed {DEFAULT_SEED + run}): {arguments.epochs} epochs in {seconds:.0f} s,"
               f" validation accuracy {alone:.4f}")  # fmt: skip
     print(f"machine: {results.machine()}; mode {mode}; {len(train.labels):,} training, {len(val.labels):,} validation")
     print(f"{'networks averaged':>17} {'val accuracy':>12} {'right':>7} {'training time':>14}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,34 +31,62 @@ import tensorflow as tf  # noqa: E402
 
 from utils import data, results, sentiment  # noqa: E402
 
+NOTEBOOK = ROOT / "notebooks" / "05_imdb_sentiment_lstm.ipynb"
 
-def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    """`--smoke` and the epochs each network trains."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+
+def argument_parser(description: str) -> argparse.ArgumentParser:
+    """`--smoke` and `--epochs`, the options both lesson-05 benchmarks take."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--smoke", action="store_true", help="the lesson's smoke sizes")
     parser.add_argument("--epochs", type=int, default=3, help="epochs per network (the lesson's validation choice)")
-    return parser.parse_args(argv)
+    return parser
+
+
+class LessonReviews(NamedTuple):
+    """What both lesson-05 benchmarks start from: the lesson's split and vectoriser, as the notebook builds them."""
+
+    mode: str
+    sizes: dict[str, Any]
+    train: sentiment.Reviews
+    val: sentiment.Reviews
+    test: sentiment.Reviews
+    vectorizer: keras.layers.TextVectorization
+
+
+def lesson_reviews(smoke: bool) -> LessonReviews:
+    """The lesson's sizes, train/validation/test split and vectoriser (its vocabulary from the training reviews)."""
+    mode, sizes = benchmark_sizes(NOTEBOOK, ["--smoke"] if smoke else [])
+    train, val, test = sentiment.split_reviews(*data.load_imdb(), sizes=sizes, seed=DEFAULT_SEED)
+    vectorizer = sentiment.make_vectorizer(sizes["vocabulary_size"])
+    vectorizer.adapt(tf.data.Dataset.from_tensor_slices(train.texts).batch(1024))
+    return LessonReviews(mode, sizes, train, val, test, vectorizer)
+
+
+def train_bilstm(
+    sizes: dict[str, Any], train_data: tf.data.Dataset, epochs: int, run: int
+) -> tuple[keras.Model, float]:
+    """The lesson's BiLSTM number `run` (seed 42 + run) trained `epochs` epochs, no early stopping; model, seconds."""
+    keras.utils.set_random_seed(DEFAULT_SEED + run)
+    model = sentiment.build_classifier(
+        "bilstm", sizes["vocabulary_size"], sizes["embedding_dim"], sizes["units"],
+        word_dropout=sizes["word_dropout"], name=f"bilstm_{run + 1}",
+    )  # fmt: skip
+    _, seconds = sentiment.train(model, train_data, None, epochs, verbose=2)
+    return model, seconds
 
 
 def main() -> None:
-    epochs = parse_arguments(sys.argv[1:]).epochs
-    mode, sizes = benchmark_sizes(ROOT / "notebooks" / "05_imdb_sentiment_lstm.ipynb", sys.argv[1:])
-    seed = DEFAULT_SEED
-    train, val, test = sentiment.split_reviews(*data.load_imdb(), sizes=sizes, seed=seed)
-    vectorizer = sentiment.make_vectorizer(sizes["vocabulary_size"])
-    vectorizer.adapt(tf.data.Dataset.from_tensor_slices(train.texts).batch(1024))
+    arguments = argument_parser(__doc__.splitlines()[0]).parse_args(sys.argv[1:])
+    epochs = arguments.epochs
+    mode, sizes, train, val, test, vectorizer = lesson_reviews(arguments.smoke)
     length, batch = sizes["max_length"], sizes["batch_size"]
     all_ids = vectorizer(tf.constant(train.texts + val.texts))
-    all_data = sentiment.bucketed_dataset(all_ids, np.concatenate([train.labels, val.labels]), length, batch, seed)
+    all_labels = np.concatenate([train.labels, val.labels])
+    all_data = sentiment.bucketed_dataset(all_ids, all_labels, length, batch, DEFAULT_SEED)
     test_ids = vectorizer(tf.constant(test.texts))
     models, train_seconds = [], 0.0
     for run in range(sizes["final_networks"]):
-        keras.utils.set_random_seed(seed + run)
-        model = sentiment.build_classifier(
-            "bilstm", sizes["vocabulary_size"], sizes["embedding_dim"], sizes["units"],
-            word_dropout=sizes["word_dropout"], name=f"bilstm_final_{run + 1}",
-        )  # fmt: skip
-        _, seconds = sentiment.train(model, all_data, None, epochs, verbose=2)  # no early stopping
+        model, seconds = train_bilstm(sizes, all_data, epochs, run)
         accuracy = float(np.mean((sentiment.predict_ids(model, test_ids, length) > 0.5) == test.labels))
         print(f"BiLSTM {run + 1}: {epochs} epochs in {seconds:.0f} s, test accuracy {accuracy:.4f}")
         models.append(model)
