@@ -34,11 +34,18 @@ from utils import data, results, sentiment  # noqa: E402
 NOTEBOOK = ROOT / "notebooks" / "05_imdb_sentiment_lstm.ipynb"
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1, or a clear error."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def argument_parser(description: str) -> argparse.ArgumentParser:
     """`--smoke` and `--epochs`, the options both lesson-05 benchmarks take."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--smoke", action="store_true", help="the lesson's smoke sizes")
-    parser.add_argument("--epochs", type=int, default=3, help="epochs per network (the lesson's validation choice)")
+    parser.add_argument("--epochs", type=positive_int, default=3, help="epochs per network (its last full run chose 3)")
     return parser
 
 
