@@ -61,9 +61,7 @@ def main() -> None:
     model.fit(x_train, keras.utils.to_categorical(y_train, 10), batch_size=batch_size, epochs=sizes["epochs"],
               verbose=2, callbacks=[trace])  # fmt: skip
     train_seconds = time.perf_counter() - started
-    plain = float(np.mean(model.predict(x_test, batch_size=500, verbose=0).argmax(axis=1) == y_test))
-    flipped = float(np.mean(cifar.predict_with_views(model, x_test, shift=0).argmax(axis=1) == y_test))
-    views = float(np.mean(cifar.predict_with_views(model, x_test).argmax(axis=1) == y_test))
+    plain, flipped, views = (float(np.mean(p.argmax(axis=1) == y_test)) for p in cifar.predict_views(model, x_test))
     copy = data.locate("cifar-10", (data.CIFAR10_PYTHON, data.CIFAR10_JPEG))[0].label
     print(f"machine: {results.machine()}; mode {mode}; CIFAR-10 copy: {copy}")
     print(

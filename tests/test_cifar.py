@@ -112,3 +112,15 @@ def test_validation_split_is_random_disjoint_and_float():
     assert x_train.dtype == np.float32 and len(x_train) == 150 and len(x_val) == 40
     assert not set(x_train[:, 0, 0, 0]) & set(x_val[:, 0, 0, 0])
     assert set(y_train) == set(range(10))  # every class in a random 150, unlike images[:150]
+
+
+def test_predict_views_gives_the_single_view_the_mirror_pair_and_all_views_at_once():
+    keras.utils.set_random_seed(0)
+    model = cifar.build_plain_cnn(np.zeros(3, "float32"), np.ones(3, "float32"), widths=(4, 4, 4))
+    images = np.random.default_rng(2).random((3, 32, 32, 3)).astype("float32")
+    single, mirrored = model.predict(images, verbose=0), model.predict(images[:, :, ::-1], verbose=0)
+    views = cifar.predict_views(model, images)
+    np.testing.assert_allclose(views.single, single, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(views.mirror_pair, (single + mirrored) / 2, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(views.all_views, views.mirror_pair, rtol=1e-5, atol=1e-6)  # the shifted views count
+    np.testing.assert_allclose(cifar.predict_views(model, images, shift=0).all_views, views.mirror_pair, rtol=1e-6)

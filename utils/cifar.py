@@ -10,6 +10,7 @@ CPU cores. `benchmarks/cifar10_resnet.py` and the notebook share this module.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -166,22 +167,37 @@ def shifted(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
     return padded[:, pad - dy : pad - dy + height, pad - dx : pad - dx + width]
 
 
-def predict_with_views(model: keras.Model, images: np.ndarray, shift: int = 1, batch_size: int = 500) -> np.ndarray:
-    """Class probabilities averaged over several views of each image (test-time augmentation).
+class ViewPredictions(NamedTuple):
+    """Class probabilities of one batch at three levels of test-time augmentation."""
+
+    single: np.ndarray  # the image alone
+    mirror_pair: np.ndarray  # the image and its mirror image, averaged
+    all_views: np.ndarray  # also the shifted views (equal to mirror_pair when shift is 0)
+
+
+def predict_views(model: keras.Model, images: np.ndarray, shift: int = 1, batch_size: int = 500) -> ViewPredictions:
+    """Class probabilities from one view, two, and all views of each image, every view predicted once.
 
     The views are those training showed the network: the image and its mirror
     image, each also moved `shift` pixels down-right and up-left; the moved
-    views count half (airbench's test-time augmentation). `shift=0` averages
-    the image and its mirror only.
+    views count half (airbench's test-time augmentation).
     """
-    total, weights = np.zeros((len(images), model.output_shape[-1]), np.float32), 0.0
-    for view in (images, images[:, :, ::-1]):
-        total += model.predict(view, batch_size=batch_size, verbose=0)
-        weights += 1.0
-        for step in (shift, -shift) if shift else ():
-            total += 0.5 * model.predict(shifted(view, step, step), batch_size=batch_size, verbose=0)
-            weights += 0.5
-    return total / weights
+
+    def predict(view: np.ndarray) -> np.ndarray:
+        return model.predict(view, batch_size=batch_size, verbose=0)
+
+    mirrored = images[:, :, ::-1]
+    single, mirror = predict(images), predict(mirrored)
+    pair = (single + mirror) / 2
+    if not shift:
+        return ViewPredictions(single, pair, pair)
+    moved = sum(predict(shifted(view, step, step)) for view in (images, mirrored) for step in (shift, -shift))
+    return ViewPredictions(single, pair, (single + mirror + 0.5 * moved) / 4)  # weights 1 + 1 + 4 × 0.5
+
+
+def predict_with_views(model: keras.Model, images: np.ndarray, shift: int = 1, batch_size: int = 500) -> np.ndarray:
+    """Class probabilities averaged over the views of `predict_views`; `shift=0`: the image and its mirror only."""
+    return predict_views(model, images, shift, batch_size).all_views
 
 
 def multiply_adds(model: keras.Model) -> int:
