@@ -82,3 +82,22 @@ def test_filter_and_feature_map_grids_show_one_titled_axis_each():
         plots.filter_grid(np.zeros((3, 3, 8, 4)))
     with pytest.raises(ValueError, match=r"maps must be one image's feature maps"):
         plots.feature_map_grid(np.zeros((1, 7, 7, 4)))
+
+
+def test_unrolled_rnn_labels_every_step_with_the_equation_symbols():
+    figure = plots.unrolled_rnn()
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert texts.count("$W_{xh}$") == texts.count("$W_{hy}$") == 4  # the folded cell and three unrolled steps
+    assert {"$x_{t-1}$", "$x_{t}$", "$x_{t+1}$", "$h_{t-1}$", "$h_{t}$", r"$\hat y_{t}$", "$W_{hh}$"} <= set(texts)
+    assert "W_{hh} h_{t-1}" in figure.axes[0].get_title()
+    plt.close(figure)
+
+
+def test_lstm_cell_names_every_gate_and_state_as_the_equations_do():
+    figure = plots.lstm_cell()
+    texts = {t.get_text() for t in figure.axes[0].texts}
+    assert {"$f_t$", "$i_t$", r"$\tilde C_t$", "$o_t$", "$C_{t-1}$", "$C_t$", "$h_{t-1}$", "$h_t$", "$x_t$"} <= texts
+    gates = [text for text in texts if "\n" in text]
+    assert sorted(gates) == sorted([r"$\sigma$" + "\n$W_f, b_f$", r"$\sigma$" + "\n$W_i, b_i$",
+                                    "tanh\n$W_C, b_C$", r"$\sigma$" + "\n$W_o, b_o$"])  # fmt: skip
+    plt.close(figure)

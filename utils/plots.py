@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 
 def image_grid(
@@ -187,3 +188,123 @@ def feature_map_grid(maps: np.ndarray, title: str = "", count: int = 16, ncols: 
     count = min(count, maps.shape[2])
     shown = np.moveaxis(maps[..., :count], 2, 0)
     return image_grid(shown, [f"channel {i}" for i in range(count)], ncols=ncols, suptitle=title, cmap="viridis")
+
+
+def _box(ax: plt.Axes, xy: tuple[float, float], text: str, *, width: float = 1.0, height: float = 0.7,
+         colour: str = "#fde9c9", fontsize: float = 11) -> None:  # fmt: skip
+    """A rounded box centred at `xy` with `text` in it (for the diagrams below)."""
+    x, y = xy
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.05",
+                                facecolor=colour, edgecolor="black", linewidth=1.2))  # fmt: skip
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize)
+
+
+def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], label: str = "", *,
+           offset: tuple[float, float] = (0.0, 0.0), colour: str = "black", width: float = 1.2) -> None:  # fmt: skip
+    """An arrow from `start` to `end`, with `label` written beside its middle (moved by `offset`)."""
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color=colour, linewidth=width,
+                                 shrinkA=0, shrinkB=0))  # fmt: skip
+    if label:
+        middle = ((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1])
+        ax.text(*middle, label, ha="center", va="center", fontsize=11, color=colour)
+
+
+def _node(ax: plt.Axes, xy: tuple[float, float], symbol: str) -> None:
+    """A small circle holding a pointwise operation (×, +, tanh)."""
+    ax.add_patch(Circle(xy, 0.28, facecolor="#f4cccc", edgecolor="black", linewidth=1.2, zorder=3))
+    ax.text(*xy, symbol, ha="center", va="center", fontsize=9 if len(symbol) > 1 else 13, zorder=4)
+
+
+def unrolled_rnn() -> Figure:
+    """The simple RNN folded (one cell with a loop) and unrolled over three steps t−1, t, t+1.
+
+    Every arrow carries the symbol of the equation h_t = tanh(W_hh h_{t−1} + W_xh x_t + b),
+    ŷ_t = W_hy h_t: the same three matrices at every step.
+    """
+    figure, ax = plt.subplots(figsize=(11, 3.8))
+    # Folded: one cell whose state feeds back into itself.
+    _box(ax, (1, 2), "tanh", colour="#d9ead3")
+    _arrow(ax, (1, 0.6), (1, 1.62), "$W_{xh}$", offset=(0.4, 0))
+    _arrow(ax, (1, 2.38), (1, 3.4), "$W_{hy}$", offset=(0.4, 0))
+    ax.text(1, 0.35, "$x_t$", ha="center", va="center", fontsize=12)
+    ax.text(1, 3.65, r"$\hat y_t$", ha="center", va="center", fontsize=12)
+    ax.add_patch(FancyArrowPatch((1.55, 2.15), (1.55, 1.85), connectionstyle="arc3,rad=-2.2", arrowstyle="-|>",
+                                 mutation_scale=12, linewidth=1.2))  # fmt: skip
+    ax.text(2.3, 2, "$W_{hh}$", ha="left", va="center", fontsize=11)
+    ax.text(3.2, 2, "=", ha="center", va="center", fontsize=20)
+    # Unrolled: one copy of the cell per time step, sharing the weights.
+    steps = ["t-1", "t", "t+1"]
+    xs = [5.5, 8.0, 10.5]
+    ax.text(3.9, 2, r"$\cdots$", ha="center", va="center", fontsize=14)
+    _arrow(ax, (4.15, 2), (4.98, 2), "$h_{t-2}$", offset=(0, 0.3))
+    for x, step in zip(xs, steps, strict=True):
+        _box(ax, (x, 2), "tanh", colour="#d9ead3")
+        _arrow(ax, (x, 0.6), (x, 1.62), "$W_{xh}$", offset=(0.4, 0))
+        _arrow(ax, (x, 2.38), (x, 3.4), "$W_{hy}$", offset=(0.4, 0))
+        ax.text(x, 0.35, f"$x_{{{step}}}$", ha="center", va="center", fontsize=12)
+        ax.text(x, 3.65, rf"$\hat y_{{{step}}}$", ha="center", va="center", fontsize=12)
+        _arrow(ax, (x + 0.52, 2), (x + 1.98, 2), f"$h_{{{step}}}$", offset=(0, 0.3))
+        ax.text(x + 1.25, 1.7, "$W_{hh}$", ha="center", va="center", fontsize=10, color="dimgray")
+    ax.text(12.85, 2, r"$\cdots$", ha="center", va="center", fontsize=14)
+    ax.set_xlim(0, 13.3)
+    ax.set_ylim(0, 4)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(r"A simple RNN unrolled in time: $h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t + b)$, "
+                 r"$\hat y_t = W_{hy} h_t$, the same weights at every step")  # fmt: skip
+    figure.tight_layout()
+    return figure
+
+
+def lstm_cell() -> Figure:
+    """One LSTM cell: the cell state C runs along the top like a conveyor belt, the four gates below it.
+
+    Labels are the symbols of the gate equations: f_t, i_t, C̃_t, o_t from
+    [h_{t−1}, x_t] with W_f, W_i, W_C, W_o; C_t = f_t * C_{t−1} + i_t * C̃_t;
+    h_t = o_t * tanh(C_t).
+    """
+    figure, ax = plt.subplots(figsize=(9.5, 5))
+    ax.add_patch(FancyBboxPatch((1.2, 0.9), 8.6, 4.6, boxstyle="round,pad=0.1", facecolor="#f3f6fb",
+                                edgecolor="gray", linewidth=1))  # fmt: skip
+    belt = 4.8
+    forget_x, add_x, out_x = 2.8, 5.6, 8.3
+    # The conveyor belt: C_{t−1} → × f_t → + i_t * C̃_t → C_t.
+    _arrow(ax, (0.2, belt), (forget_x - 0.28, belt), "$C_{t-1}$", offset=(-0.4, 0.3), width=2.5)
+    _arrow(ax, (forget_x + 0.28, belt), (add_x - 0.28, belt), width=2.5)
+    _arrow(ax, (add_x + 0.28, belt), (10.8, belt), "$C_t$", offset=(1.4, 0.3), width=2.5)
+    _node(ax, (forget_x, belt), "×")
+    _node(ax, (add_x, belt), "+")
+    ax.text(4.2, 5.25, "cell state: the conveyor belt", ha="center", va="center", fontsize=10, style="italic")
+    # [h_{t−1}, x_t] feeds every gate.
+    bus = 1.4
+    _arrow(ax, (0.2, bus), (1.8, bus), "$h_{t-1}$", offset=(-0.4, 0.3))
+    ax.plot([1.8, 7.2], [bus, bus], color="black", linewidth=1.2)
+    _arrow(ax, (1.8, 0.3), (1.8, bus - 0.03))
+    ax.text(1.8, 0.1, "$x_t$", ha="center", va="center", fontsize=12)
+    ax.text(4.5, 1.1, "$[h_{t-1}, x_t]$", ha="center", va="center", fontsize=10)
+    gates = [(2.8, r"$\sigma$", "$W_f, b_f$"), (4.2, r"$\sigma$", "$W_i, b_i$"), (5.6, "tanh", "$W_C, b_C$"),
+             (7.2, r"$\sigma$", "$W_o, b_o$")]  # fmt: skip
+    for x, function, weights in gates:
+        _arrow(ax, (x, bus), (x, 1.95))
+        _box(ax, (x, 2.4), f"{function}\n{weights}", width=1.05, height=0.8, colour="#fff2cc", fontsize=10)
+    # Forget gate scales the belt; input gate times candidate is added to it.
+    _arrow(ax, (forget_x, 2.85), (forget_x, belt - 0.28), "$f_t$", offset=(-0.3, 0))
+    _node(ax, (4.9, 3.5), "×")
+    _arrow(ax, (4.2, 2.85), (4.7, 3.3), "$i_t$", offset=(-0.25, 0.1))
+    _arrow(ax, (5.6, 2.85), (5.1, 3.3), r"$\tilde C_t$", offset=(0.35, 0.1))
+    _arrow(ax, (4.9, 3.78), (add_x - 0.2, belt - 0.2), r"$i_t * \tilde C_t$", offset=(-0.7, 0.1))
+    # Output: h_t = o_t * tanh(C_t).
+    _arrow(ax, (out_x, belt), (out_x, 4.08))
+    _node(ax, (out_x, 3.8), "tanh")
+    _node(ax, (out_x, 2.4), "×")
+    _arrow(ax, (out_x, 3.52), (out_x, 2.68), r"$\tanh(C_t)$", offset=(0.65, 0))
+    _arrow(ax, (7.75, 2.4), (out_x - 0.28, 2.4), "$o_t$", offset=(0, 0.25))
+    ax.plot([out_x, out_x], [2.12, bus], color="black", linewidth=1.2)
+    _arrow(ax, (out_x, bus), (10.8, bus), "$h_t$", offset=(1.4, 0.3))
+    ax.set_xlim(-0.2, 11.6)
+    ax.set_ylim(-0.2, 5.7)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(r"One LSTM cell: $C_t = f_t * C_{t-1} + i_t * \tilde C_t$, $h_t = o_t * \tanh(C_t)$")
+    figure.tight_layout()
+    return figure
