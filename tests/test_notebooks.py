@@ -7,6 +7,7 @@ no errors and no absolute paths, a results cell, and normalised metadata.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from utils.colab import header_problems
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+TIME_NAME = re.compile(r"second|elapsed|time|minute")
 ABSOLUTE_PATH = re.compile(r"(/root/|/home/|/tmp/|/Users/|/work/|[A-Z]:\\\\)")
 
 
@@ -78,6 +80,19 @@ def test_notebook_ends_with_a_results_cell(notebook_path):
     )
     committed = notebook_path.parent.parent / "results" / f"{notebook_path.stem}.json"
     assert json.loads(committed.read_text())["mode"] == "full", f"{committed} must hold a full-mode result"
+
+
+def test_results_cell_records_time_but_never_asserts_it(notebook_path):
+    """A slower laptop must not turn a lesson that worked into an AssertionError: time is recorded, not asserted."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    results_cell = ast.parse(code_cells(notebook)[-1].source)
+    asserts = [node.test for node in ast.walk(results_cell) if isinstance(node, ast.Assert)]
+    timed = [
+        ast.unparse(test)
+        for test in asserts
+        if any(isinstance(name, ast.Name) and TIME_NAME.search(name.id) for name in ast.walk(test))
+    ]
+    assert timed == [], f"{notebook_path.name}: the results cell asserts on wall time: {timed}"
 
 
 def test_notebook_metadata_is_normalised(notebook_path):
