@@ -90,7 +90,8 @@ $(BROWSER_STAMP): requirements-browser.txt $(STAMP)
 	@touch $@
 
 test-browser: $(BROWSER_STAMP)
-	BROWSER_NOTEBOOKS="$(BROWSER_NOTEBOOKS)" $(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS) tests/browser
+	BROWSER_NOTEBOOKS="$(BROWSER_NOTEBOOKS)" $(BIN)/python -m pytest -p no:randomly --durations=0 $(PYTEST_ARGS) \
+		tests/browser
 
 run: venv
 	COURSE_MODE=full $(BIN)/python scripts/run_notebooks.py $(NOTEBOOKS)

@@ -37,8 +37,10 @@ def run_setup_cell(notebook: Path, content: Path, repository: str) -> Path:
     content.mkdir(parents=True)
     os.chdir(content)
     # What Colab has and nothing else does: the cell installs the course only when it sees this module.
-    sys.modules.setdefault("google", types.ModuleType("google"))
-    sys.modules["google.colab"] = types.ModuleType("google.colab")
+    # It goes into the real `google` namespace package, which protobuf (TensorFlow's) also lives in.
+    import google
+
+    sys.modules["google.colab"] = google.colab = types.ModuleType("google.colab")
     exec(compile(source, f"{notebook.name} setup cell", "exec"), {"__name__": "__main__"})
     clone = Path.cwd().parent
     import tensorflow as tf
