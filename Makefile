@@ -58,8 +58,8 @@ COLAB_PREINSTALLED := tensorflow keras numpy
 COLAB_CONTENT := $(COLAB_VENV)/content
 COLAB_CLONE := $(COLAB_CONTENT)/cnn-rnn-keras
 ifeq ($(origin COLAB_PYTHON),undefined)
-COLAB_PYTHON := $(or $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13; do \
-	"$$p" -c 'import venv' 2>/dev/null && echo "$$p" && break; done),$(PYTHON))
+COLAB_PYTHON := $(or $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13 \
+	$$HOME/.pyenv/versions/3.13*/bin/python3.13; do "$$p" -c 'import venv' 2>/dev/null && echo "$$p" && break; done),$(PYTHON))
 endif
 
 $(COLAB_STAMP): constraints-colab.txt

@@ -230,9 +230,7 @@ def run_all_cells(page: Page, notebook: str, lab: Lab) -> None:
 
 def screenshot(page: Page, name: str) -> Path:
     """The whole notebook in one picture: the page made as tall as the notebook (at most 16,000 pixels)."""
-    height = page.evaluate(
-        f"() => document.querySelector('{NOTEBOOK} .jp-WindowedPanel-outer').scrollHeight"
-    )
+    height = page.evaluate(f"() => document.querySelector('{NOTEBOOK} .jp-WindowedPanel-outer')?.scrollHeight ?? 700")
     page.set_viewport_size({"width": 1280, "height": min(height + 200, 16_000)})
     page.wait_for_timeout(500)
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -258,14 +256,18 @@ def test_lesson_runs_all_cells_in_jupyterlab(notebook, lab, browser):
     page = browser.new_page()
     page.set_default_timeout(120_000)
     try:
-        run_all_cells(page, notebook.name, lab)
+        try:
+            run_all_cells(page, notebook.name, lab)
+        finally:
+            shot = screenshot(page, notebook.stem)  # of a run that failed or timed out too
         saved = nbformat.read(lab.folder / notebook.name, as_version=4)
         outputs = outputs_of(saved)
         images = page.eval_on_selector_all(
-            ".jp-OutputArea-output img", "els => els.map(e => e.complete && e.naturalWidth > 0)"
+            f"{NOTEBOOK} .jp-OutputArea-output img", "els => els.map(e => e.complete && e.naturalWidth > 0)"
         )
-        audio = page.eval_on_selector_all(".jp-OutputArea-output audio", "els => els.map(e => e.readyState)")
-        shot = screenshot(page, notebook.stem)
+        audio = page.eval_on_selector_all(
+            f"{NOTEBOOK} .jp-OutputArea-output audio", "els => els.map(e => e.readyState)"
+        )
     finally:
         page.close()
         lab.shutdown_kernels()
