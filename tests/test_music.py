@@ -153,3 +153,33 @@ def test_judge_generated_accepts_a_finished_tune_and_explains_a_broken_one():
     assert not broken.valid and broken.tune is None and "line 4" in broken.problems[0]
     unfinished = music.judge_generated("X:1\nT:t\nK:G\nABc|")
     assert not unfinished.valid and "never ends" in unfinished.problems[0]
+
+
+def test_tune_bars_splits_the_music_at_every_bar_line_and_drops_endings_and_spacing():
+    tune = "X:1\nT:t\nM:6/8\nK:G\nGAB cde|[1 fed cBA:|[2 fed c3||!\nM:9/8\n|:d2d d2d d2d|]\n"
+    assert music.tune_bars(tune) == ["GABcde", "fedcBA", "fedc3", "d2dd2dd2d"]
+    assert music.tune_bars(SCALE) == ["CDEFGABc", "cBAGFEDC"]
+    with pytest.raises(music.ABCError, match="no K: field"):
+        music.tune_bars("X:1\nT:t\nABc|")
+
+
+def test_originality_finds_the_longest_run_copied_from_one_corpus_tune():
+    corpus = [["a", "b", "c", "d"], ["x", "b", "c", "d", "e", "f"]]
+    index = music.bar_index(corpus)
+    assert index["b"] == [(0, 1), (1, 1)]
+    found = music.originality(["q", "b", "c", "d", "e", "z"], corpus, index)
+    assert (found.bars, found.longest_run, found.source) == (6, 4, 1)  # b c d e, only in the second tune
+    assert found.shared_fraction == pytest.approx(4 / 6) and not found.verbatim
+    assert music.originality(["c", "d", "e"], corpus, index).verbatim  # the whole tune sits inside tune 1
+    assert music.originality(["q"], corpus, index) == music.Originality(1, 0.0, 0, None)
+    assert not music.originality([], corpus, index).verbatim
+
+
+@given(st.lists(st.sampled_from("abcd"), min_size=1, max_size=12), st.lists(st.sampled_from("abcd"), max_size=12))
+@settings(max_examples=100, deadline=None)
+def test_originality_longest_run_matches_a_brute_force_search(bars, other):
+    corpus = [other, ["z"]]
+    found = music.originality(bars, corpus, music.bar_index(corpus))
+    brute = max([n for i in range(len(bars)) for n in range(1, len(bars) - i + 1)
+                 if any(other[j : j + n] == bars[i : i + n] for j in range(len(other)))], default=0)  # fmt: skip
+    assert found.longest_run == brute

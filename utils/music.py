@@ -403,3 +403,69 @@ def synthesize(tune: Tune, quarter_notes_per_minute: float = 120.0, sample_rate:
     audio = np.concatenate(pieces) if pieces else np.zeros(0)
     peak = np.abs(audio).max() if audio.size else 0.0
     return (0.8 * audio / peak if peak > 0 else audio).astype(np.float32)
+
+
+VOLTA = re.compile(r"^\[?\d(?:[,-]\d)*")
+
+
+def tune_bars(text: str) -> list[str]:
+    """The bars of a tune's music as written (repeats not unfolded), for comparing tunes bar by bar.
+
+    Only the lines after the header's K: line count; field lines (`M:6/8`) are
+    skipped and the rest joined (a bar may run on to the next line). Spaces and
+    "!" line-break marks are removed, the text is split at every bar line
+    (| || |: :| :: [| |]), a first/second-ending number at the start of a bar
+    ([1, 2) is dropped, and so are empty bars. Raises `ABCError` when the text
+    has no K: line.
+    """
+    lines = text.strip().splitlines()
+    keys = [i for i, line in enumerate(lines) if line.startswith("K:")]
+    if not keys:
+        raise ABCError("the tune has no K: field, so there is no music to split into bars")
+    music = "".join(line for line in lines[keys[0] + 1 :] if not re.match(r"[A-Za-z]:", line))
+    pieces = BAR.split(music.replace(" ", "").replace("!", ""))
+    return [bar for bar in (VOLTA.sub("", piece) for piece in pieces) if bar]
+
+
+def bar_index(corpus_bars: list[list[str]]) -> dict[str, list[tuple[int, int]]]:
+    """Where each bar occurs in a corpus: bar -> [(tune number, position in the tune), ...]."""
+    index: dict[str, list[tuple[int, int]]] = {}
+    for tune, bars in enumerate(corpus_bars):
+        for position, bar in enumerate(bars):
+            index.setdefault(bar, []).append((tune, position))
+    return index
+
+
+@dataclass(frozen=True)
+class Originality:
+    """How much of a tune's bars come from a corpus (see `originality`)."""
+
+    bars: int  # bars in the tune
+    shared_fraction: float  # share of its bars that occur somewhere in the corpus
+    longest_run: int  # most consecutive bars found, in the same order, in one corpus tune
+    source: int | None  # that corpus tune's number (None when no bar is shared)
+
+    @property
+    def verbatim(self) -> bool:
+        """True when the whole tune (at least one bar) occurs, bar for bar, inside one corpus tune."""
+        return self.bars > 0 and self.longest_run == self.bars
+
+
+def originality(bars: list[str], corpus_bars: list[list[str]], index: dict[str, list[tuple[int, int]]]) -> Originality:
+    """Compare a tune's bars (`tune_bars`) with a corpus (`corpus_bars`, and its `bar_index`).
+
+    The longest run is the longest stretch of consecutive bars of the tune that
+    appears, consecutively and in the same order, in a single corpus tune.
+    """
+    longest, source = 0, None
+    for start, bar in enumerate(bars):
+        for tune, position in index.get(bar, []):
+            other = corpus_bars[tune]
+            length = 1
+            while (start + length < len(bars) and position + length < len(other)
+                   and bars[start + length] == other[position + length]):  # fmt: skip
+                length += 1
+            if length > longest:
+                longest, source = length, tune
+    shared = sum(bar in index for bar in bars) / len(bars) if bars else 0.0
+    return Originality(len(bars), shared, longest, source)
