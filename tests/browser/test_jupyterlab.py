@@ -232,6 +232,7 @@ def screenshot(page: Page, name: str) -> Path:
     """The whole notebook in one picture: the page made as tall as the notebook (at most 16,000 pixels)."""
     height = page.evaluate(f"() => document.querySelector('{NOTEBOOK} .jp-WindowedPanel-outer')?.scrollHeight ?? 700")
     page.set_viewport_size({"width": 1280, "height": min(height + 200, 16_000)})
+    page.evaluate(f"() => document.querySelector('{NOTEBOOK} .jp-WindowedPanel-outer')?.scrollTo(0, 0)")
     page.wait_for_timeout(500)
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
