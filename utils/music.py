@@ -294,17 +294,6 @@ def parse_tune(text: str) -> Tune:
     return Tune(fields, notes)
 
 
-def extract_tunes(text: str) -> list[str]:
-    """Every tune-shaped block of `text` (from an X: line to before the next), stray text before the first dropped.
-
-    Generated text can start mid-tune and stop mid-tune; a block is kept only if
-    it has a K: line followed by at least one more line (its music).
-    """
-    starts = [m.start() for m in re.finditer(r"^X:", text, flags=re.MULTILINE)]
-    blocks = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
-    return [b for b in blocks if re.search(r"^K:.*\n.*\S", b, flags=re.MULTILINE)]
-
-
 def first_tune(text: str) -> str:
     """The first tune of generated text: from its first X: line to the blank line that ends the tune.
 
