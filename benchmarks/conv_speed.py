@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import os
 import platform
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from utils.runtime import import_tensorflow_quietly
 

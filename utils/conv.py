@@ -46,14 +46,6 @@ def _check_positive(name: str, value: int) -> int:
     return int(value)
 
 
-def _check_stride(stride: int) -> int:
-    return _check_positive("stride", stride)
-
-
-def _common_dtype(*arrays: np.ndarray) -> np.dtype:
-    return np.result_type(*arrays)
-
-
 # --- sizes and padding ---------------------------------------------------------------------------
 
 
@@ -62,7 +54,7 @@ def output_size(n: int, k: int, padding: int = 0, stride: int = 1) -> int:
 
     Raises `ValueError` when the kernel is larger than the padded input.
     """
-    stride = _check_stride(stride)
+    stride = _check_positive("stride", stride)
     if k > n + 2 * padding:
         raise ValueError(
             f"kernel size {k} is larger than the padded input ({n} + 2*{padding} = {n + 2 * padding}); "
@@ -81,7 +73,7 @@ def pad_amounts(n: int, k: int, stride: int, padding: Padding) -> tuple[int, int
     - "full": k - 1 each side (every partial overlap);
     - an integer p: p each side.
     """
-    stride = _check_stride(stride)
+    stride = _check_positive("stride", stride)
     if isinstance(padding, str):
         if padding == "valid":
             return 0, 0
@@ -118,7 +110,7 @@ def convolve1d(f: np.ndarray, g: np.ndarray) -> np.ndarray:
     f, g = _as_array("f", f), _as_array("g", g)
     _check_ndim("f", f, (1,), "1-D")
     _check_ndim("g", g, (1,), "1-D")
-    out = np.zeros(len(f) + len(g) - 1, dtype=_common_dtype(f, g))
+    out = np.zeros(len(f) + len(g) - 1, dtype=np.result_type(f, g))
     for x in range(len(out)):
         for i in range(len(f)):
             if 0 <= x - i < len(g):
@@ -159,7 +151,7 @@ def im2col(x: np.ndarray, kh: int, kw: int, stride: int = 1, padding: Padding = 
     """
     x = _as_array("x", x)
     _check_ndim("x", x, (4,), "a batch (N, H, W, C)")
-    stride = _check_stride(stride)
+    stride = _check_positive("stride", stride)
     padded = _pad_hw(x, kh, kw, stride, padding)
     windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::stride, ::stride]  # (N, OH, OW, C, kh, kw)
     n, oh, ow = windows.shape[:3]
@@ -198,7 +190,7 @@ def conv2d(
     """
     x, kernel, bias, single = _check_layer_inputs(x, kernel, bias)
     kh, kw, c_in, c_out = kernel.shape
-    dtype = _common_dtype(x, kernel, bias)
+    dtype = np.result_type(x, kernel, bias)
     columns = im2col(x.astype(dtype, copy=False), kh, kw, stride, padding)
     oh = (x.shape[1] + sum(pad_amounts(x.shape[1], kh, stride, padding)) - kh) // stride + 1
     ow = (x.shape[2] + sum(pad_amounts(x.shape[2], kw, stride, padding)) - kw) // stride + 1
@@ -221,8 +213,8 @@ def conv2d_loops(
     """
     x, kernel, bias, single = _check_layer_inputs(x, kernel, bias)
     kh, kw, _, c_out = kernel.shape
-    stride = _check_stride(stride)
-    dtype = _common_dtype(x, kernel, bias)
+    stride = _check_positive("stride", stride)
+    dtype = np.result_type(x, kernel, bias)
     padded = _pad_hw(x.astype(dtype, copy=False), kh, kw, stride, padding)
     oh = (padded.shape[1] - kh) // stride + 1
     ow = (padded.shape[2] - kw) // stride + 1
@@ -276,7 +268,7 @@ def pool2d(
     x = _as_array("x", x)
     _check_ndim("x", x, (2, 3, 4), "(H, W), (H, W, C) or (N, H, W, C)")
     size = _check_positive("size", size)
-    stride = _check_stride(size if stride is None else stride)
+    stride = _check_positive("stride", size if stride is None else stride)
     shape = x.shape
     batch = x.reshape((1, *shape, 1)) if x.ndim == 2 else x[None] if x.ndim == 3 else x
     fill = -np.inf if mode == "max" else np.nan
