@@ -137,7 +137,7 @@ def cifar_python_archive(tmp_path):
 
 @pytest.fixture
 def imdb_archive(tmp_path):
-    """A tiny labeled aclImdb archive: 2 positive and 1 negative review per split."""
+    """A tiny labeled aclImdb archive: 3 positive and 1 negative review per split."""
     folder = tmp_path / "imdb"
     folder.mkdir()
     with tarfile.open(folder / "aclImdb_v1_labeled.tar.gz", "w:gz") as tar:
@@ -145,6 +145,7 @@ def imdb_archive(tmp_path):
         for split in ("train", "test"):
             add_bytes(tar, f"aclImdb/{split}/neg/0_1.txt", b"Dreadful.<br /><br />Not good at all.")
             add_bytes(tar, f"aclImdb/{split}/pos/0_10.txt", "A gem, caf\u00e9 scene and all.".encode())
+            add_bytes(tar, f"aclImdb/{split}/pos/10_8.txt", b"Good fun.")  # sorts before 1_9.txt as text
             add_bytes(tar, f"aclImdb/{split}/pos/1_9.txt", b"Loved it.")
     return folder, release_for(folder, ["aclImdb_v1_labeled.tar.gz"], data.IMDB_LABELED)
 

@@ -226,9 +226,23 @@ def test_imdb_returns_raw_reviews_and_binary_labels(imdb_archive, monkeypatch):
     use(monkeypatch, "IMDB_LABELED", release)
     monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
     (train_texts, y_train), (test_texts, y_test) = data.load_imdb()
-    assert len(train_texts) == len(test_texts) == 3
-    assert y_train.tolist() == y_test.tolist() == [0, 1, 1] and y_train.dtype == np.int64
+    assert len(train_texts) == len(test_texts) == 4
+    assert y_train.tolist() == y_test.tolist() == [0, 1, 1, 1] and y_train.dtype == np.int64
     assert "<br />" in train_texts[0] and "caf\u00e9" in train_texts[1]
+    assert train_texts[2:] == ["Loved it.", "Good fun."]  # ids 1 then 10: numeric order, not the names' text order
+
+
+def test_imdb_review_not_named_id_rating_is_a_clear_error(tmp_path, monkeypatch):
+    folder = tmp_path / "imdb"
+    folder.mkdir()
+    with tarfile.open(folder / "aclImdb_v1_labeled.tar.gz", "w:gz") as tar:
+        for split in ("train", "test"):
+            add_bytes(tar, f"aclImdb/{split}/neg/0_1.txt", b"Dull.")
+            add_bytes(tar, f"aclImdb/{split}/pos/best.txt", b"Great.")
+    use(monkeypatch, "IMDB_LABELED", release_for(folder, ["aclImdb_v1_labeled.tar.gz"], data.IMDB_LABELED))
+    monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
+    with pytest.raises(DataError, match=r"best.txt is not named <id>_<rating>.txt"):
+        data.load_imdb()
 
 
 def test_imdb_extraction_is_reused_on_the_second_load(imdb_archive, monkeypatch):

@@ -1,4 +1,4 @@
-"""The sentiment pipeline: standardisation, vectoriser, bucketing, masked pooling, models and export."""
+"""Lesson 05's plumbing: the movie-aware split, standardisation, the vectoriser, bucketing, prediction order."""
 
 from __future__ import annotations
 
@@ -47,83 +47,57 @@ def test_bucketed_batches_keep_every_review_once_cut_and_padded_to_their_longest
         sentiment.bucketed_dataset(ragged, labels[:5], max_length=200, batch_size=8)
 
 
-def test_pooling_over_time_ignores_padding_and_empty_reviews_give_zero():
-    values = np.array([[[1.0, -2.0], [3.0, -1.0], [9.0, 9.0]], [[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]], "float32")
-    mask = np.array([[True, True, False], [False, False, False]])
-    maximum = sentiment.PoolOverTime("max")(values, mask=mask).numpy()
-    mean = sentiment.PoolOverTime("mean")(values, mask=mask).numpy()
-    np.testing.assert_allclose(maximum, [[3.0, -1.0], [0.0, 0.0]])
-    np.testing.assert_allclose(mean, [[2.0, -1.5], [0.0, 0.0]])
-    with pytest.raises(ValueError, match="'max' or 'mean'"):
-        sentiment.PoolOverTime("median")
+def split_sizes(**change):
+    return {"train_reviews": 300, "val_reviews": 200, "seen_movie_val_reviews": 100, "test_reviews": 50, **change}
 
 
-def test_word_dropout_blanks_whole_words_in_training_only_and_keeps_the_mask():
-    keras.utils.set_random_seed(0)
-    layer = sentiment.WordDropout(0.4, seed=1)
-    words = np.ones((8, 50, 6), "float32")
-    np.testing.assert_array_equal(layer(words, training=False), words)
-    dropped = keras.ops.convert_to_numpy(layer(words, training=True))
-    blank = np.all(dropped == 0, axis=-1)
-    kept = np.all(np.isclose(dropped, 1 / 0.6), axis=-1)
-    assert np.all(blank | kept)  # a word is blanked whole or kept whole, never in part
-    assert 0.3 < blank.mean() < 0.5
-    mask = np.arange(50) < 30
-    np.testing.assert_array_equal(layer.compute_mask(words, np.tile(mask, (8, 1))), np.tile(mask, (8, 1)))
-    with pytest.raises(ValueError, match=r"rate must be in \[0, 1\)"):
-        sentiment.WordDropout(1.0)
+def numbered_reviews(n_per_label=500):
+    """Reviews named by their position (negatives first, as `data.load_imdb` returns them) and their labels."""
+    labels = np.repeat([0, 1], n_per_label)
+    return [f"review {i}" for i in range(2 * n_per_label)], labels
 
 
-@pytest.mark.parametrize("kind", ["bag", "simple_rnn", "lstm", "bilstm"])
-def test_exported_model_takes_raw_text_and_matches_the_bucketed_pipeline(kind, tmp_path):
-    keras.utils.set_random_seed(0)
-    vectorizer = sentiment.make_vectorizer(30)
-    vectorizer.adapt(REVIEWS)
-    model = sentiment.build_classifier(kind, 30, embedding_dim=8, units=4)
-    pipeline = sentiment.predict_ids(model, vectorizer(tf.constant(REVIEWS)), max_length=20, batch_size=3)
-    exported = sentiment.end_to_end(vectorizer, model, max_length=20)
-    exported.save(tmp_path / "model.keras")
-    reloaded = keras.models.load_model(tmp_path / "model.keras")
-    from_text = sentiment.predict_texts(reloaded, REVIEWS)
-    assert np.all(np.isfinite(from_text)) and from_text[2] == pytest.approx(pipeline[2])
-    np.testing.assert_allclose(from_text, pipeline, atol=1e-6)
+def test_validation_is_whole_blocks_of_consecutive_reviews_balanced_and_disjoint_from_training():
+    texts, labels = numbered_reviews()
+    split = sentiment.split_reviews((texts, labels), (texts[:100], labels[:100]), split_sizes(), seed=0)
+    positions = {name: np.array([int(t.split()[1]) for t in part.texts]) for name, part in split._asdict().items()}
+    assert [len(positions[n]) for n in ("train", "val", "val_seen_movies", "test")] == [300, 200, 100, 50]
+    blocks = positions["val"] // sentiment.MOVIE_BLOCK
+    assert all(np.sum(blocks == b) == sentiment.MOVIE_BLOCK for b in np.unique(blocks))  # whole blocks only
+    assert split.val.labels.sum() == 100  # as many positive blocks as negative
+    np.testing.assert_array_equal(split.val.labels, labels[positions["val"]])
+    used = np.concatenate([positions["train"], positions["val"], positions["val_seen_movies"]])
+    assert len(np.unique(used)) == len(used)  # no review in two sets
+    again = sentiment.split_reviews((texts, labels), (texts[:100], labels[:100]), split_sizes(), seed=0)
+    assert again.train.texts == split.train.texts  # seeded
 
 
-def test_average_of_models_is_the_mean_of_their_probabilities(tmp_path):
-    keras.utils.set_random_seed(0)
-    vectorizer = sentiment.make_vectorizer(30)
-    vectorizer.adapt(REVIEWS)
-    ids = vectorizer(tf.constant(REVIEWS))
-    first, second = (
-        sentiment.build_classifier("bilstm", 30, embedding_dim=8, units=4, name=f"bilstm_{i}") for i in range(2)
-    )
-    pair = sentiment.average_of([first, second])
-    each = [sentiment.predict_ids(m, ids, max_length=20) for m in (first, second)]
-    assert not np.allclose(each[0], each[1])  # two random starts really differ
-    np.testing.assert_allclose(sentiment.predict_ids(pair, ids, max_length=20), (each[0] + each[1]) / 2, atol=1e-6)
-    exported = sentiment.end_to_end(vectorizer, pair, max_length=20)
-    exported.save(tmp_path / "pair.keras")
-    reloaded = keras.models.load_model(tmp_path / "pair.keras")
-    np.testing.assert_allclose(sentiment.predict_texts(reloaded, REVIEWS), (each[0] + each[1]) / 2, atol=1e-6)
-    with pytest.raises(ValueError, match="at least two models"):
-        sentiment.average_of([first])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"val_reviews": 150}, "multiple of 100"),
+        ({"train_reviews": 800}, r"800 \+ 200 \+ 100 reviews asked of 1000"),
+        ({"test_reviews": 101}, "101 test reviews asked of 100"),
+    ],
+)
+def test_impossible_split_sizes_are_clear_errors(change, message):
+    texts, labels = numbered_reviews()
+    with pytest.raises(ValueError, match=message):
+        sentiment.split_reviews((texts, labels), (texts[:100], labels[:100]), split_sizes(**change), seed=0)
 
 
-def test_unknown_model_kind_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown model kind 'gru'"):
-        sentiment.build_classifier("gru", 30)
+def test_predictions_come_back_in_the_reviews_own_order():
+    ids = tf.ragged.constant([[2, 3, 4, 5], [2], [3, 3, 3], [4, 5]], dtype=tf.int64)
+    inputs = keras.Input((None,), dtype="int64")
+    length = keras.layers.Lambda(lambda x: keras.ops.sum(keras.ops.cast(x > 0, "float32"), axis=1, keepdims=True))
+    model = keras.Model(inputs, length(inputs))
+    np.testing.assert_allclose(sentiment.predict_ids(model, ids, max_length=3, batch_size=2), [3, 1, 3, 2])
 
 
-def test_training_without_validation_runs_every_epoch_and_ends_the_schedule_at_zero():
-    keras.utils.set_random_seed(0)
-    vectorizer = sentiment.make_vectorizer(30)
-    vectorizer.adapt(REVIEWS)
-    labels = np.array([1, 0, 0, 0])
-    data = sentiment.bucketed_dataset(vectorizer(tf.constant(REVIEWS * 4)), np.tile(labels, 4), 20, 4, 0)
-    model = sentiment.build_classifier("lstm", 30, embedding_dim=8, units=4)
-    history, seconds = sentiment.train(model, data, None, epochs=3, verbose=0)
-    assert len(history.history["loss"]) == 3 and "val_accuracy" not in history.history
-    assert seconds > 0
-    assert float(model.optimizer.learning_rate) == pytest.approx(0.0, abs=1e-9)  # the cosine reached its end
-    history, _ = sentiment.train(model, data, data, epochs=2, verbose=0)
-    assert "val_accuracy" in history.history
+def test_predicting_again_with_the_same_model_reuses_its_graph():
+    inputs = keras.Input((None,), dtype="int64")
+    model = keras.Model(inputs, keras.layers.Lambda(lambda x: keras.ops.cast(x[:, :1], "float32"))(inputs))
+    ids = tf.ragged.constant([[2, 3], [4]], dtype=tf.int64)
+    sentiment.predict_ids(model, ids, max_length=3)
+    sentiment.predict_ids(model, ids, max_length=3)
+    assert sentiment._FORWARD[model].experimental_get_tracing_count() == 1

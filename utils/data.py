@@ -352,14 +352,28 @@ def _save_npz_atomically(path: Path, **arrays: np.ndarray) -> None:
     Path(tmp.name).replace(path)
 
 
+def _review_id(path: Path) -> int:
+    """The review id in an aclImdb file name `<id>_<rating>.txt`."""
+    review_id, _, rating = path.stem.partition("_")
+    if not (review_id.isdigit() and rating.isdigit()):
+        raise DataError(f"{path.name} is not named <id>_<rating>.txt: not the official aclImdb layout.")
+    return int(review_id)
+
+
 def _read_reviews(split_dir: Path) -> tuple[list[str], np.ndarray]:
-    """Read `split_dir/{neg,pos}/*.txt`: texts and labels (0 negative, 1 positive)."""
+    """Read `split_dir/{neg,pos}/*.txt`: texts and labels (0 negative, 1 positive), negatives first.
+
+    Within each folder the reviews come in the order of their ids. The
+    release numbers the reviews of one movie consecutively, so neighbours
+    in this order are often about the same movie (what a movie-disjoint
+    validation split relies on).
+    """
     texts, labels = [], []
     for label, polarity in enumerate(("neg", "pos")):
         folder = split_dir / polarity
         if not folder.is_dir():
             raise DataError(f"{folder} is missing: not the official aclImdb layout.")
-        for path in sorted(folder.glob("*.txt")):
+        for path in sorted(folder.glob("*.txt"), key=_review_id):
             texts.append(path.read_text(encoding="utf-8"))
             labels.append(label)
     return texts, np.asarray(labels, dtype=np.int64)
