@@ -36,20 +36,3 @@ def choose_strategy() -> tf.distribute.Strategy:
         strategy = tf.distribute.get_strategy()
     print(f"strategy: {type(strategy).__name__} with {strategy.num_replicas_in_sync} replica(s)")
     return strategy
-
-
-def split_cpu(count: int) -> list[str]:
-    """Split the CPU into `count` logical devices and return their names, e.g. to try MirroredStrategy without GPUs.
-
-    Must run before TensorFlow uses any device; raises `RuntimeError` saying so
-    otherwise.
-    """
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    try:
-        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * count)
-    except RuntimeError as error:
-        raise RuntimeError(
-            f"cannot split the CPU into {count} devices once TensorFlow has started using it; "
-            "call split_cpu first thing in a fresh process"
-        ) from error
-    return [device.name for device in tf.config.list_logical_devices("CPU")]
