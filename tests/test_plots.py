@@ -58,6 +58,9 @@ def test_learning_curves_draw_train_and_validation_per_metric():
     figure = plots.learning_curves({"cnn": history, "dense": history})
     assert [ax.get_ylabel() for ax in figure.axes] == ["loss", "accuracy"]
     assert [len(ax.lines) for ax in figure.axes] == [4, 4]
+    figure.canvas.draw()
+    ticks = figure.axes[0].get_xticks()
+    assert np.all(ticks == np.round(ticks)), ticks  # whole epochs only
     plt.close(figure)
     with pytest.raises(ValueError, match="run 'cnn' has no 'accuracy'"):
         plots.learning_curves({"cnn": {"loss": [1.0]}})

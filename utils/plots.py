@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+from matplotlib.ticker import MaxNLocator
 
 
 def image_grid(
@@ -134,6 +135,7 @@ def learning_curves(
             if f"val_{metric}" in history:
                 ax.plot(epochs, history[f"val_{metric}"], color=colour, label=f"{name} (validation)")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers: no tick at 1.5
         ax.set_ylabel(metric)
         ax.set_title(f"{metric}: training (dashed) vs validation")
         ax.grid(alpha=0.3)
