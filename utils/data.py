@@ -365,8 +365,8 @@ def _read_reviews(split_dir: Path) -> tuple[list[str], np.ndarray]:
 
     Within each folder the reviews come in the order of their ids. The
     release numbers the reviews of one movie consecutively, so neighbours
-    in this order are often about the same movie (what a movie-disjoint
-    validation split relies on).
+    in this order are often about the same movie (what lesson 05's
+    validation split in blocks relies on).
     """
     texts, labels = [], []
     for label, polarity in enumerate(("neg", "pos")):

@@ -45,8 +45,10 @@ def split_reviews(
     plot words of a movie carry its reviews' mood. So `val` is made of whole
     blocks of `MOVIE_BLOCK` consecutive reviews of one polarity (the release
     numbers one movie's reviews consecutively, and `data.load_imdb` keeps
-    that order): a movie is cut only where a block begins or ends, so `val`
-    is mostly movies the training reviews never mention, as the test set is.
+    that order): a movie is cut only where a block begins or ends. The
+    release numbers positive and negative reviews separately, so a block
+    holds a movie's reviews of one polarity; its reviews of the other
+    polarity may stay in training (where they work against the shortcut).
     `val_seen_movies` is drawn at random from the other reviews, the usual
     way, to measure what that shortcut is worth.
 
