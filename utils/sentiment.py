@@ -70,13 +70,13 @@ def split_reviews(
     if sizes["test_reviews"] > len(test_texts):
         raise ValueError(f"{sizes['test_reviews']} test reviews asked of {len(test_texts)}")
     rng = np.random.default_rng(seed)
-    val_index = []
+    val_parts = []
     for label in (0, 1):
         same = np.flatnonzero(train_labels == label)
-        blocks = [same[i : i + MOVIE_BLOCK] for i in range(0, len(same) - MOVIE_BLOCK + 1, MOVIE_BLOCK)]
+        blocks = same[: len(same) // MOVIE_BLOCK * MOVIE_BLOCK].reshape(-1, MOVIE_BLOCK)  # one row per block
         chosen = rng.choice(len(blocks), val_size // (2 * MOVIE_BLOCK), replace=False)
-        val_index += [blocks[b] for b in sorted(chosen)]
-    val_index = np.concatenate(val_index) if val_index else np.array([], dtype=int)
+        val_parts.append(blocks[np.sort(chosen)].ravel())
+    val_index = np.concatenate(val_parts)
     rest = rng.permutation(np.setdiff1d(np.arange(len(train_texts)), val_index))
     seen_index, train_index = rest[:seen_size], rest[seen_size : seen_size + train_size]
     test_index = np.random.default_rng(seed).permutation(len(test_texts))[: sizes["test_reviews"]]
