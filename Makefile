@@ -1,7 +1,7 @@
 # The course's commands. On a fresh machine you need only Python 3.11+ and make.
 #   make lab           set up .venv and open the notebooks in JupyterLab
 #   make test          set up .venv (the pinned stack, requirements.txt), lint, run the unit tests and
-#                      every notebook (drafts too) in smoke mode
+#                      every notebook in smoke mode
 #   make run           execute every notebook in full mode, in place, and refresh results/
 # What CI (.ci/run) adds:
 #   make test-colab    the same tests on Google Colab's stack (constraints-colab.txt) in .venv-colab,
@@ -12,8 +12,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS ?= $(sort $(wildcard notebooks/*.ipynb))
-# Draft lessons (no full-run outputs yet) are smoke-run by `make test` too, so their code cannot rot.
-DRAFTS ?= $(sort $(wildcard notebooks/drafts/*.ipynb))
 PYTEST_ARGS ?=
 # TensorFlow C++ start-up messages go to the terminal, not the notebooks; keep them quiet.
 export TF_CPP_MIN_LOG_LEVEL ?= 3
@@ -41,7 +39,7 @@ lint: venv
 test: lint
 	COURSE_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
-		-p no:randomly $(PYTEST_ARGS) tests $(NOTEBOOKS) $(DRAFTS)
+		-p no:randomly $(PYTEST_ARGS) tests $(NOTEBOOKS)
 
 unit: venv
 	COURSE_MODE=smoke MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_ARGS) tests
@@ -75,11 +73,11 @@ test-colab: colab-venv
 		$(firstword $(NOTEBOOKS)) $(COLAB_CONTENT) file://$(CURDIR)
 	$(COLAB_BIN)/python $(COLAB_CLONE)/tests/course_imports.py
 	$(COLAB_BIN)/python -m pip install -q -c constraints-colab.txt -r requirements-tests.txt
-	@cd $(COLAB_CLONE) && for notebook in $(NOTEBOOKS) $(DRAFTS); do test -e $$notebook || \
+	@cd $(COLAB_CLONE) && for notebook in $(NOTEBOOKS); do test -e $$notebook || \
 		echo "test-colab: $$notebook is not committed, so Colab would not see it and this run skips it"; done
 	cd $(COLAB_CLONE) && COURSE_MODE=smoke MPLBACKEND=Agg $(COLAB_BIN)/python -m pytest --nbval-lax \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 \
-		-p no:randomly $(PYTEST_ARGS) tests $$(ls -d $(NOTEBOOKS) $(DRAFTS) 2>/dev/null)
+		-p no:randomly $(PYTEST_ARGS) tests $$(ls -d $(NOTEBOOKS) 2>/dev/null)
 
 # JupyterLab in a real browser: Playwright from PyPI drives Debian's Chromium; see tests/browser/.
 BROWSER_STAMP := $(VENV)/.browser-installed

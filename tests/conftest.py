@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from utils import data
+from utils import data, sources
 from utils.archives import sha256sum
 
 # The real offline folder, captured before the isolation fixture hides it from each test.
@@ -55,9 +55,11 @@ def add_bytes(tar: tarfile.TarFile, name: str, payload: bytes) -> None:
     tar.addfile(info, io.BytesIO(payload))
 
 
-def release_for(folder: Path, names: list[str], template: data.Release, base_url: str | None = None) -> data.Release:
+def release_for(
+    folder: Path, names: list[str], template: sources.Release, base_url: str | None = None
+) -> sources.Release:
     """A Release like `template` for the files `names` in `folder`, with their real checksums."""
-    return data.Release(
+    return sources.Release(
         label=template.label,
         files=tuple((name, sha256sum(folder / name)) for name in names),
         base_url=base_url,
@@ -71,7 +73,7 @@ def isolated_sources(tmp_path, monkeypatch):
     monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
     monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path / "results"))
-    monkeypatch.setattr(data, "SYSTEM_DIRS", {"fashion-mnist": tmp_path / "no-system-copy"})
+    monkeypatch.setattr(sources, "SYSTEM_DIRS", {"fashion-mnist": tmp_path / "no-system-copy"})
     # Through monkeypatch, so it is restored: notebooks run later in the same pytest
     # session start their kernels with this process's environment (COURSE_MODE=smoke).
     monkeypatch.delenv("COURSE_MODE", raising=False)

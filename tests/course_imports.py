@@ -38,8 +38,8 @@ def notebook_code(path: Path) -> str:
 
 
 def sources(root: Path = ROOT) -> dict[str, str]:
-    """Every notebook (drafts included) and every `utils` module, by path relative to `root`."""
-    files = sorted(root.glob("notebooks/*.ipynb")) + sorted(root.glob("notebooks/drafts/*.ipynb"))
+    """Every notebook and every `utils` module, by path relative to `root`."""
+    files = sorted(root.glob("notebooks/*.ipynb"))
     code = {str(path.relative_to(root)): notebook_code(path) for path in files}
     code.update({str(path.relative_to(root)): path.read_text() for path in sorted(root.glob("utils/*.py"))})
     return code

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from conftest import add_bytes, release_for
 
-from utils import data
+from utils import data, sources
 from utils.archives import DataError
 
 
-def use(monkeypatch, name: str, release: data.Release) -> None:
+def use(monkeypatch, name: str, release: sources.Release) -> None:
     """Make the loaders expect `release` (tiny test files) in place of the real one."""
     monkeypatch.setattr(data, name, release)
 
@@ -48,7 +48,7 @@ def test_offline_folder_may_hold_the_data_in_a_named_subfolder(fashion_files, mo
 def test_fashion_mnist_falls_back_to_the_system_copy(fashion_files, monkeypatch, capsys):
     folder, release, _ = fashion_files
     use(monkeypatch, "FASHION_MNIST_IDX", release)
-    monkeypatch.setattr(data, "SYSTEM_DIRS", {"fashion-mnist": folder})
+    monkeypatch.setattr(sources, "SYSTEM_DIRS", {"fashion-mnist": folder})
     assert len(data.load_fashion_mnist().test[0]) == 4
     assert "(system copy)" in capsys.readouterr().out
 
@@ -56,8 +56,8 @@ def test_fashion_mnist_falls_back_to_the_system_copy(fashion_files, monkeypatch,
 def test_offline_folder_wins_over_system_copy_and_cache(fashion_files, monkeypatch, tmp_path, capsys):
     folder, release, _ = fashion_files
     use(monkeypatch, "FASHION_MNIST_IDX", release)
-    monkeypatch.setattr(data, "SYSTEM_DIRS", {"fashion-mnist": folder})
-    shutil.copytree(folder, data.cache_dir())
+    monkeypatch.setattr(sources, "SYSTEM_DIRS", {"fashion-mnist": folder})
+    shutil.copytree(folder, sources.cache_dir())
     monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
     data.load_fashion_mnist()
     assert "(offline folder $COURSE_DATA_DIR)" in capsys.readouterr().out
@@ -66,7 +66,7 @@ def test_offline_folder_wins_over_system_copy_and_cache(fashion_files, monkeypat
 def test_fashion_mnist_falls_back_to_the_cache(fashion_files, monkeypatch, capsys):
     folder, release, _ = fashion_files
     use(monkeypatch, "FASHION_MNIST_IDX", release)
-    shutil.copytree(folder, data.cache_dir())
+    shutil.copytree(folder, sources.cache_dir())
     assert len(data.load_fashion_mnist().train[1]) == 6
     assert "(cache)" in capsys.readouterr().out
 
@@ -76,7 +76,7 @@ def test_fashion_mnist_downloads_into_the_cache_with_checksums(fashion_files, mo
     use(monkeypatch, "FASHION_MNIST_IDX", dataclasses.replace(release, base_url=folder.as_uri() + "/"))
     (x_train, _), _, _ = data.load_fashion_mnist()
     assert len(x_train) == 6
-    assert sorted(p.name for p in data.cache_dir().iterdir()) == sorted(name for name, _ in release.files)
+    assert sorted(p.name for p in sources.cache_dir().iterdir()) == sorted(name for name, _ in release.files)
     assert "downloaded from" in capsys.readouterr().out
     data.load_fashion_mnist()
     assert "(cache)" in capsys.readouterr().out
@@ -89,7 +89,7 @@ def test_download_with_the_wrong_checksum_fails_and_leaves_no_file(fashion_files
     with pytest.raises(DataError, match="not found") as error:
         data.load_fashion_mnist()
     assert "download" in str(error.value)
-    assert not any(data.cache_dir().rglob("*.gz"))
+    assert not any(sources.cache_dir().rglob("*.gz"))
 
 
 def test_missing_data_lists_every_place_searched_and_the_offline_fix(fashion_files, monkeypatch, tmp_path):
@@ -154,7 +154,7 @@ def test_cifar10_jpeg_copy_is_decoded_once_then_read_from_the_cache(cifar_jpeg_a
     use(monkeypatch, "CIFAR10_JPEG", release)
     monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
     first = data.load_cifar10()
-    assert len(list(data.cache_dir().glob("cifar-10-images-*.npz"))) == 1
+    assert len(list(sources.cache_dir().glob("cifar-10-images-*.npz"))) == 1
     monkeypatch.setattr(data, "_read_jpeg_folder", lambda *a: pytest.fail("JPEGs decoded again"))
     second = data.load_cifar10()
     for a, b in zip((*first.train, *first.test), (*second.train, *second.test), strict=True):
@@ -167,7 +167,7 @@ def test_damaged_decoded_cache_is_rebuilt(cifar_jpeg_archive, monkeypatch):
     use(monkeypatch, "CIFAR10_JPEG", release)
     monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
     data.load_cifar10()
-    (memo,) = data.cache_dir().glob("cifar-10-images-*.npz")
+    (memo,) = sources.cache_dir().glob("cifar-10-images-*.npz")
     memo.write_bytes(b"not an npz file")
     assert data.load_cifar10().train[0].shape == (20, 32, 32, 3)
     assert memo.read_bytes()[:2] == b"PK"  # rewritten as a real .npz (zip) file
@@ -180,7 +180,7 @@ def test_cifar10_official_release_reads_pickles_from_the_verified_archive(cifar_
     (x_train, y_train), (x_test, y_test), _ = data.load_cifar10()
     assert x_train.shape == (10, 32, 32, 3) and x_test.shape == (3, 32, 32, 3)
     assert y_train.tolist() == [0, 1] * 5 and y_test.tolist() == [0, 1, 2]
-    cache = data.cache_dir()
+    cache = sources.cache_dir()
     assert not cache.exists() or list(cache.iterdir()) == []  # nothing was extracted
 
 
@@ -201,7 +201,7 @@ def test_truncated_archive_fails_and_leaves_no_half_filled_cache(cifar_jpeg_arch
     monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
     with pytest.raises(DataError, match="corrupt or truncated"):
         data.load_cifar10()
-    assert list(data.cache_dir().iterdir()) == []
+    assert list(sources.cache_dir().iterdir()) == []
 
 
 def test_archive_with_a_path_traversal_member_is_refused(tmp_path, monkeypatch):
@@ -215,7 +215,7 @@ def test_archive_with_a_path_traversal_member_is_refused(tmp_path, monkeypatch):
     with pytest.raises(DataError, match="unsafe member"):
         data.load_cifar10()
     assert not list(tmp_path.rglob("escaped.txt"))
-    assert list(data.cache_dir().iterdir()) == []
+    assert list(sources.cache_dir().iterdir()) == []
 
 
 # --- IMDB -------------------------------------------------------------------------------------
@@ -250,9 +250,9 @@ def test_imdb_extraction_is_reused_on_the_second_load(imdb_archive, monkeypatch)
     use(monkeypatch, "IMDB_LABELED", release)
     monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
     data.load_imdb()
-    extracted = list(data.cache_dir().iterdir())
+    extracted = list(sources.cache_dir().iterdir())
     data.load_imdb()
-    assert list(data.cache_dir().iterdir()) == extracted and len(extracted) == 1
+    assert list(sources.cache_dir().iterdir()) == extracted and len(extracted) == 1
 
 
 # --- Irish folk tunes -------------------------------------------------------------------------
@@ -268,9 +268,14 @@ def test_tunes_split_at_x_headers_even_across_blank_lines(tunes_file, monkeypatc
     assert text.startswith("X:1")
 
 
-def test_text_before_the_first_tune_is_an_error():
-    with pytest.raises(DataError, match="before the first 'X:'"):
-        data.split_tunes("garbage line\nX:1\nK:D\nABC|")
+def test_abc_file_with_text_before_the_first_tune_gives_a_clear_error(tmp_path, monkeypatch):
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "irish.abc").write_text("garbage line\nX:1\nK:D\nABC|\n")
+    use(monkeypatch, "IRISH_ABC", release_for(folder, ["irish.abc"], data.IRISH_ABC))
+    monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
+    with pytest.raises(DataError, match="not a file of ABC tunes: ABC text before the first 'X:'"):
+        data.load_irish_folk_tunes()
 
 
 def test_abc_file_that_is_not_utf8_gives_a_clear_error(tmp_path, monkeypatch):

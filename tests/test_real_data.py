@@ -13,7 +13,9 @@ import numpy as np
 import pytest
 from conftest import REAL_DATA_DIR
 
-from utils import data
+from utils import data, sources
+from utils.archives import DataError
+from utils.runtime import PROJECT_ROOT
 
 REAL_SYSTEM_DIRS = {"fashion-mnist": Path("/usr/share/datasets/fashion-mnist")}
 
@@ -23,14 +25,14 @@ def real_sources(monkeypatch):
     """Undo the test isolation: real offline folder, real system copy, a shared cache."""
     if REAL_DATA_DIR:
         monkeypatch.setenv("COURSE_DATA_DIR", REAL_DATA_DIR)
-    monkeypatch.setattr(data, "SYSTEM_DIRS", REAL_SYSTEM_DIRS)
-    monkeypatch.setenv("COURSE_CACHE_DIR", str(data.PROJECT_ROOT / "data"))
+    monkeypatch.setattr(sources, "SYSTEM_DIRS", REAL_SYSTEM_DIRS)
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(PROJECT_ROOT / "data"))
 
 
 def load_or_skip(loader):
     try:
         return loader()
-    except data.DataError as error:
+    except DataError as error:
         if os.environ.get("COURSE_REQUIRE_REAL_DATA") == "1":
             raise
         pytest.skip(f"no offline copy here: {str(error).splitlines()[0]}")

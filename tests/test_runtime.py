@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -69,26 +67,3 @@ def test_two_smoke_runs_give_identical_numbers(monkeypatch):
     np.testing.assert_array_equal(first, second)
     runtime.start_lesson("demo", seed=7)
     assert not np.array_equal(first, _train_tiny_model())
-
-
-def test_lesson_sizes_reads_a_notebooks_start_lesson_call(tmp_path):
-    source = (
-        'lesson = start_lesson(\n    "x",\n    full=dict(epochs=30, sizes=[1, 2], rate=3e-3, n=None),\n'
-        "    smoke=dict(epochs=1, sizes=[1], rate=1e-3, n=5),\n)"
-    )
-    notebook = tmp_path / "x.ipynb"
-    notebook.write_text(
-        json.dumps(
-            {
-                "cells": [
-                    {"cell_type": "markdown", "source": ["start_lesson("]},
-                    {"cell_type": "code", "source": source.splitlines(True)},
-                ]
-            }
-        )
-    )
-    assert runtime.lesson_sizes(notebook) == {"epochs": 30, "sizes": [1, 2], "rate": 3e-3, "n": None}
-    assert runtime.lesson_sizes(notebook, "smoke")["n"] == 5
-    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "source": ["print(1)"]}]}))
-    with pytest.raises(ValueError, match="no start_lesson"):
-        runtime.lesson_sizes(notebook)

@@ -151,36 +151,3 @@ def start_lesson(
     shown = ", ".join(f"{k}={v}" for k, v in sizes.items()) or "no sizes"
     print(f"Lesson {name}: COURSE_MODE={mode}, seed={seed}, {shown}")
     return Lesson(name=name, mode=mode, seed=seed, sizes=sizes)
-
-
-def lesson_sizes(notebook: Path, mode: str = "full") -> dict[str, Any]:
-    """The sizes a lesson notebook passes to `start_lesson` for `mode`, read from its source without running it.
-
-    Benchmarks use this to train exactly the lesson's configuration, so the two
-    cannot drift apart. The sizes must be literals (`full=dict(epochs=30, ...)`);
-    raises `ValueError` naming the notebook when there is no such call.
-    """
-    import ast
-    import json
-
-    if mode not in MODES:
-        raise ValueError(f"mode={mode!r} is not a run mode; expected one of {MODES}")
-    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
-    for cell in cells:
-        source = "".join(cell["source"])
-        if cell["cell_type"] != "code" or "start_lesson(" not in source:
-            continue
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "start_lesson":
-                sizes = {k.arg: k.value for k in node.keywords}.get(mode)
-                if isinstance(sizes, ast.Call) and getattr(sizes.func, "id", None) == "dict":
-                    return {k.arg: ast.literal_eval(k.value) for k in sizes.keywords}
-    raise ValueError(f"{notebook} has no start_lesson(..., {mode}=dict(...)) call with literal sizes")
-
-
-def benchmark_sizes(notebook: Path, argv: list[str]) -> tuple[str, dict[str, Any]]:
-    """A benchmark's mode (`--smoke` in `argv`, else full) and the lesson's sizes for it, with everything seeded."""
-    mode = "smoke" if "--smoke" in argv else "full"
-    sizes = lesson_sizes(notebook, mode)
-    seed_everything(DEFAULT_SEED)
-    return mode, sizes

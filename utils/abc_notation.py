@@ -1,4 +1,4 @@
-"""ABC notation: split text into tunes, parse a tune into notes, and play it with NumPy.
+"""ABC notation: cut text into tunes, parse a tune into notes, split its music into bars.
 
 The parser covers the ABC that the course's corpus (irish.abc) and a network
 trained on it write: header fields X, T, M, L, K (and others, kept as text);
@@ -9,18 +9,18 @@ notes ({…}, skipped); chord symbols ("Am", skipped); chords ([CEG], played
 as their first note's length); inline fields and mid-tune K:/M:/L: lines;
 and "!" used as a line-break marker. Anything else is an `ABCError` that
 names the line and what was wrong — never a silent None.
+
+Two ways to cut text into tunes, for two kinds of text: `split_tunes` cuts a
+file of finished tunes at their `X:` headers; `first_tune` takes the first tune
+of a network's output and insists on the blank line that ends it.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from fractions import Fraction
-
-import numpy as np
 
 SHARP_ORDER = "FCGDAEB"
 MAJOR_SHARPS = {"C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "F#": 6, "C#": 7,
@@ -30,6 +30,8 @@ MAJOR_SHARPS = {"C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "F#": 6, "C#": 7
 MODE_SHIFT = {"major": 0, "ionian": 0, "mixolydian": -1, "dorian": -2, "minor": -3, "aeolian": -3,
               "phrygian": -4, "locrian": -5, "lydian": 1}  # fmt: skip
 NOTE_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+LETTERS = "CDEFGAB"
+ACCIDENTALS = {"__": -2, "_": -1, "=": 0, "^": 1, "^^": 2}
 BAR = re.compile(r":\|\]|\|\]|\|\||\[\||:\|:|:\|\||:\||\|:|::|\|")
 NOTE = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)(\d*)((?:/\d*)*)")
 SKIPPED = set(" \t`~.!-()HLMOPSTuv")
@@ -158,7 +160,7 @@ def _pitch(accidental: str | None, letter: str, octave: str, body: _Body, where:
     base = 60 + NOTE_SEMITONES[upper] + octave_shift
     bar_key = (upper, octave_shift)
     if accidental:
-        shift = {"^": 1, "^^": 2, "_": -1, "__": -2, "=": 0}[accidental]
+        shift = ACCIDENTALS[accidental]
         body.bar_accidentals[bar_key] = shift
     else:
         shift = body.bar_accidentals.get(bar_key, body.key.get(upper, 0))
@@ -311,87 +313,102 @@ def first_tune(text: str) -> str:
     return body[:end]
 
 
-def abc2midi_errors(text: str) -> list[str]:
-    """The error lines Debian's `abc2midi` (the reference ABC converter) prints for a tune; [] if it has none.
+# In the music: a comment, a chord symbol, an inline field, or a note (accidental, letter, octave marks).
+_TRANSPOSABLE = re.compile(r"%.*$|\"[^\"]*\"|\[[A-Za-z]:[^\]]*\]|(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)")
 
-    Warnings are not errors. Raises `FileNotFoundError` saying how to install
-    abc2midi when it is not on the PATH; check `shutil.which("abc2midi")` first
-    to make it optional.
+
+def _transposed_key(key: str, semitones: int) -> str:
+    """The K: field moved by `semitones`, spelled on the letter `round(7 * semitones / 12)` steps away."""
+    match = re.fullmatch(r"(\s*)([A-G])([#b]?)(.*)", key, flags=re.DOTALL)
+    if not match:
+        raise ABCError(f"K:{key} is not a key this parser knows (expected e.g. 'G Major', 'A Dorian')")
+    space, letter, accidental, mode = match.groups()
+    new_letter = LETTERS[(LETTERS.index(letter) + round(7 * semitones / 12)) % 7]
+    pitch_class = NOTE_SEMITONES[letter] + {"#": 1, "b": -1, "": 0}[accidental] + semitones
+    alteration = (pitch_class - NOTE_SEMITONES[new_letter] + 6) % 12 - 6
+    if alteration not in (-1, 0, 1):
+        raise ABCError(f"K:{key} moved by {semitones} semitones has no key name with at most one sharp or flat")
+    new_key = f"{space}{new_letter}{'#' if alteration > 0 else 'b' if alteration < 0 else ''}{mode}"
+    key_signature(new_key)  # raises for a key with more than 7 sharps or flats
+    return new_key
+
+
+def _transposed_note(accidental: str | None, letter: str, octave_marks: str, semitones: int) -> str:
+    """One note moved by `semitones`, written on the letter `round(7 * semitones / 12)` steps away.
+
+    A note without an accidental keeps none: the new key signature (and any
+    accidental earlier in the bar, which moved the same way) alters the new
+    letter as the old one was altered. An explicit accidental is rewritten
+    for the new letter.
     """
-    program = shutil.which("abc2midi")
-    if program is None:
-        raise FileNotFoundError("abc2midi is not installed: `apt install abcmidi` (Debian/Ubuntu) provides it")
-    with tempfile.TemporaryDirectory() as folder:
-        source = f"{folder}/tune.abc"
-        with open(source, "w", encoding="utf-8") as handle:
-            handle.write(text.strip() + "\n")
-        run = subprocess.run(  # noqa: S603 - fixed program, our own temporary file
-            [program, source, "-o", f"{folder}/tune.mid"], capture_output=True, text=True, timeout=60, check=False
+    octave = (5 if letter.islower() else 4) + octave_marks.count("'") - octave_marks.count(",")
+    index = LETTERS.index(letter.upper()) + round(7 * semitones / 12)
+    new_octave, new_letter = octave + index // 7, LETTERS[index % 7]
+    written = new_letter.lower() + "'" * (new_octave - 5) if new_octave >= 5 else new_letter + "," * (4 - new_octave)
+    if accidental is None:
+        return written
+    shift = 12 * octave + NOTE_SEMITONES[letter.upper()] + semitones - 12 * new_octave - NOTE_SEMITONES[new_letter]
+    alteration = ACCIDENTALS[accidental] + shift
+    if alteration not in ACCIDENTALS.values():
+        raise ABCError(
+            f"{accidental}{letter}{octave_marks} moved by {semitones} semitones needs more than a double sharp or flat"
         )
-    output = run.stdout + run.stderr
-    errors = [line.strip() for line in output.splitlines() if line.startswith("Error")]
-    if run.returncode != 0 and not errors:
-        errors.append(f"abc2midi exited with status {run.returncode}")
-    return errors
+    return {value: mark for mark, value in ACCIDENTALS.items()}[alteration] + written
 
 
-@dataclass
-class GeneratedTune:
-    """The verdict on one generated text: its first tune, the parsed `Tune` if valid, and every problem found."""
+def transpose(text: str, semitones: int) -> str:
+    """The tune moved by `semitones` (-11 … 11): its K: fields and every note, checked by parsing both.
 
-    text: str
-    tune: Tune | None
-    problems: list[str]
-
-    @property
-    def valid(self) -> bool:
-        return not self.problems
-
-
-def judge_generated(text: str, use_abc2midi: bool = False) -> GeneratedTune:
-    """Take the first tune of generated text and check it with `parse_tune` (and `abc2midi` if asked).
-
-    A tune is valid when it is complete (ends with a blank line), parses, and,
-    with `use_abc2midi`, abc2midi reports no errors for it.
+    Music is the same in any key, so a transposed tune is a new, equally
+    idiomatic training example (lesson 06 trains on each tune a fourth up and
+    down). Raises `ABCError` for a tune the parser cannot read, a tune with
+    chord symbols (their names are not transposed), or a key that cannot be
+    spelled; and if the transposed tune does not play every note exactly
+    `semitones` higher, so a returned tune is always right.
     """
-    try:
-        tune_text = first_tune(text)
-        tune = parse_tune(tune_text)
-    except ABCError as error:
-        return GeneratedTune(text, None, [f"parser: {error}"])
-    problems = [f"abc2midi: {line}" for line in abc2midi_errors(tune_text)] if use_abc2midi else []
-    return GeneratedTune(tune_text, tune if not problems else None, problems)
+    if not -11 <= semitones <= 11:
+        raise ABCError(f"transpose by -11 to 11 semitones, not {semitones}")
+    original = parse_tune(text)
+
+    def move(match: re.Match) -> str:
+        token = match.group()
+        if token.startswith('"'):
+            raise ABCError(f"chord symbol {token} cannot be transposed")
+        if token.startswith("[K:"):
+            return f"[K:{_transposed_key(token[3:-1], semitones)}]"
+        if match.group(2) is None:  # a comment or another inline field
+            return token
+        return _transposed_note(match.group(1), match.group(2), match.group(3), semitones)
+
+    lines, in_music = [], False
+    for line in text.split("\n"):
+        if re.match(r"[A-Za-z]:", line):
+            in_music = in_music or line.startswith("K:")
+            lines.append(f"K:{_transposed_key(line[2:], semitones)}" if line.startswith("K:") else line)
+        else:
+            lines.append(_TRANSPOSABLE.sub(move, line) if in_music else line)
+    moved = "\n".join(lines)
+    expected = [(None if n.pitch is None else n.pitch + semitones, n.length) for n in original.notes]
+    if [(n.pitch, n.length) for n in parse_tune(moved).notes] != expected:
+        raise ABCError(f"the tune moved by {semitones} semitones does not play its notes {semitones} semitones higher")
+    return moved
 
 
-def synthesize(tune: Tune, quarter_notes_per_minute: float = 120.0, sample_rate: int = 22_050) -> np.ndarray:
-    """A plucked-string rendering of the tune as float32 samples in [−1, 1].
+def split_tunes(text: str) -> list[str]:
+    """Split an ABC file into tunes: each starts at a line opening with `X:`.
 
-    Each note is a sine with two overtones under an exponentially decaying
-    envelope with 5 ms fades at both ends (no clicks); rests are silence. The
-    length is exactly the tune's duration at the given tempo.
+    Tunes are usually separated by blank lines, but a blank line can also sit
+    inside a tune (tune 22 of irish.abc has one after its K: line), so the
+    `X:` header, not the blank line, marks where a tune begins. Text before
+    the first `X:` (other than blank lines and `%` comments) is an error.
     """
-    if quarter_notes_per_minute <= 0 or sample_rate <= 0:
-        raise ValueError("tempo and sample_rate must be positive")
-    seconds_per_whole = 4 * 60.0 / quarter_notes_per_minute
-    pieces = []
-    for note in tune.notes:
-        count = round(float(note.length) * seconds_per_whole * sample_rate)
-        t = np.arange(count) / sample_rate
-        if note.pitch is None or count == 0:
-            pieces.append(np.zeros(count))
-            continue
-        frequency = 440.0 * 2 ** ((note.pitch - 69) / 12)
-        tone = sum(weight * np.sin(2 * np.pi * frequency * k * t) for k, weight in ((1, 1.0), (2, 0.4), (3, 0.2)))
-        envelope = np.exp(-3.0 * t)
-        fade = min(count // 2, int(0.005 * sample_rate))
-        if fade:
-            ramp = np.linspace(0.0, 1.0, fade)
-            envelope[:fade] *= ramp
-            envelope[-fade:] *= ramp[::-1]
-        pieces.append(tone * envelope)
-    audio = np.concatenate(pieces) if pieces else np.zeros(0)
-    peak = np.abs(audio).max() if audio.size else 0.0
-    return (0.8 * audio / peak if peak > 0 else audio).astype(np.float32)
+    starts = [m.start() for m in re.finditer(r"^X:", text, flags=re.MULTILINE)]
+    preamble = text[: starts[0]] if starts else text
+    stray = [line for line in preamble.splitlines() if line.strip() and not line.startswith("%")]
+    if stray:
+        raise ABCError(f"ABC text before the first 'X:' header is not a tune: {stray[0][:60]!r}")
+    bounds = [*starts, len(text)]
+    return [text[a:b].strip() for a, b in itertools.pairwise(bounds)]
 
 
 VOLTA = re.compile(r"^\[?\d(?:[,-]\d)*")
@@ -414,47 +431,3 @@ def tune_bars(text: str) -> list[str]:
     music = "".join(line for line in lines[keys[0] + 1 :] if not re.match(r"[A-Za-z]:", line))
     pieces = BAR.split(music.replace(" ", "").replace("!", ""))
     return [bar for bar in (VOLTA.sub("", piece) for piece in pieces) if bar]
-
-
-def bar_index(corpus_bars: list[list[str]]) -> dict[str, list[tuple[int, int]]]:
-    """Where each bar occurs in a corpus: bar -> [(tune number, position in the tune), ...]."""
-    index: dict[str, list[tuple[int, int]]] = {}
-    for tune, bars in enumerate(corpus_bars):
-        for position, bar in enumerate(bars):
-            index.setdefault(bar, []).append((tune, position))
-    return index
-
-
-@dataclass(frozen=True)
-class Originality:
-    """How much of a tune's bars come from a corpus (see `originality`)."""
-
-    bars: int  # bars in the tune
-    shared_fraction: float  # share of its bars that occur somewhere in the corpus
-    longest_run: int  # most consecutive bars found, in the same order, in one corpus tune
-    source: int | None  # that corpus tune's number (None when no bar is shared)
-
-    @property
-    def verbatim(self) -> bool:
-        """True when the whole tune (at least one bar) occurs, bar for bar, inside one corpus tune."""
-        return self.bars > 0 and self.longest_run == self.bars
-
-
-def originality(bars: list[str], corpus_bars: list[list[str]], index: dict[str, list[tuple[int, int]]]) -> Originality:
-    """Compare a tune's bars (`tune_bars`) with a corpus (`corpus_bars`, and its `bar_index`).
-
-    The longest run is the longest stretch of consecutive bars of the tune that
-    appears, consecutively and in the same order, in a single corpus tune.
-    """
-    longest, source = 0, None
-    for start, bar in enumerate(bars):
-        for tune, position in index.get(bar, []):
-            other = corpus_bars[tune]
-            length = 1
-            while (start + length < len(bars) and position + length < len(other)
-                   and bars[start + length] == other[position + length]):  # fmt: skip
-                length += 1
-            if length > longest:
-                longest, source = length, tune
-    shared = sum(bar in index for bar in bars) / len(bars) if bars else 0.0
-    return Originality(len(bars), shared, longest, source)
