@@ -32,6 +32,7 @@ MODE_SHIFT = {"major": 0, "ionian": 0, "mixolydian": -1, "dorian": -2, "minor": 
 NOTE_SEMITONES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 LETTERS = "CDEFGAB"
 ACCIDENTALS = {"__": -2, "_": -1, "=": 0, "^": 1, "^^": 2}
+ACCIDENTAL_MARKS = {alteration: mark for mark, alteration in ACCIDENTALS.items()}
 BAR = re.compile(r":\|\]|\|\]|\|\||\[\||:\|:|:\|\||:\||\|:|::|\|")
 NOTE = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([',]*)(\d*)((?:/\d*)*)")
 SKIPPED = set(" \t`~.!-()HLMOPSTuv")
@@ -349,19 +350,19 @@ def _transposed_note(accidental: str | None, letter: str, octave_marks: str, sem
         return written
     shift = 12 * octave + NOTE_SEMITONES[letter.upper()] + semitones - 12 * new_octave - NOTE_SEMITONES[new_letter]
     alteration = ACCIDENTALS[accidental] + shift
-    if alteration not in ACCIDENTALS.values():
+    if alteration not in ACCIDENTAL_MARKS:
         raise ABCError(
             f"{accidental}{letter}{octave_marks} moved by {semitones} semitones needs more than a double sharp or flat"
         )
-    return {value: mark for mark, value in ACCIDENTALS.items()}[alteration] + written
+    return ACCIDENTAL_MARKS[alteration] + written
 
 
 def transpose(text: str, semitones: int) -> str:
     """The tune moved by `semitones` (-11 … 11): its K: fields and every note, checked by parsing both.
 
     Music is the same in any key, so a transposed tune is a new, equally
-    idiomatic training example (lesson 06 trains on each tune a fourth up and
-    down). Raises `ABCError` for a tune the parser cannot read, a tune with
+    idiomatic training example (lesson 06 adds each training tune a fifth up
+    and a fifth down in key). Raises `ABCError` for a tune the parser cannot read, a tune with
     chord symbols (their names are not transposed), or a key that cannot be
     spelled; and if the transposed tune does not play every note exactly
     `semitones` higher, so a returned tune is always right.
