@@ -22,6 +22,17 @@ def test_image_grid_titles_every_image_and_hides_spare_axes():
     plt.close(figure)
 
 
+def test_image_grid_titles_of_a_second_row_stay_clear_of_the_first():
+    figure = plots.filter_grid(np.ones((3, 3, 3, 32)), title="filters", ncols=16)
+    figure.canvas.draw()  # places the axes (square images) and their titles
+    renderer = figure.canvas.get_renderer()
+    above, below = figure.axes[0], figure.axes[16]
+    title_top = below.title.get_window_extent(renderer).y1
+    image_bottom = above.get_window_extent(renderer).y0
+    assert title_top <= image_bottom, (title_top, image_bottom)
+    plt.close(figure)
+
+
 def test_image_grid_rejects_mismatched_titles_and_bad_shapes():
     with pytest.raises(ValueError, match="got 2 images but 1 titles"):
         plots.image_grid(np.zeros((2, 8, 8)), ["one"])
@@ -64,6 +75,14 @@ def test_learning_curves_draw_train_and_validation_per_metric():
     plt.close(figure)
     with pytest.raises(ValueError, match="run 'cnn' has no 'accuracy'"):
         plots.learning_curves({"cnn": {"loss": [1.0]}})
+
+
+def test_learning_curves_mark_a_one_epoch_run_so_it_shows():
+    figure = plots.learning_curves({"long": {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]},
+                                    "one epoch": {"loss": [1.8], "val_loss": [1.7]}}, metrics=("loss",))
+    markers = [line.get_marker() for line in figure.axes[0].lines]
+    assert markers == ["None", "None", "o", "o"], markers
+    plt.close(figure)
 
 
 def test_confusion_matrix_counts_every_pair():

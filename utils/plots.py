@@ -36,7 +36,8 @@ def image_grid(
         raise ValueError(f"got {len(images)} images but {len(titles)} titles")
     nrows = max(1, -(-len(images) // ncols))
     ncols = min(ncols, len(images)) or 1
-    figure, axes = plt.subplots(nrows, ncols, figsize=(cell_size * ncols, cell_size * nrows + 0.4), squeeze=False)
+    height = (cell_size + 0.25) * nrows + 0.4  # 0.25 in per row for its titles, 0.4 for the suptitle
+    figure, axes = plt.subplots(nrows, ncols, figsize=(cell_size * ncols, height), squeeze=False)
     grey = images.ndim == 3 or images.shape[-1] == 1
     for ax in axes.flat:
         ax.axis("off")
@@ -131,9 +132,10 @@ def learning_curves(
             if metric not in history:
                 raise ValueError(f"run {name!r} has no {metric!r}; it recorded {sorted(history)}")
             epochs = range(1, len(history[metric]) + 1)
-            ax.plot(epochs, history[metric], color=colour, linestyle="--", label=f"{name} (train)")
+            marker = "o" if len(epochs) == 1 else None  # a one-epoch run is a point: a line through it is invisible
+            ax.plot(epochs, history[metric], color=colour, linestyle="--", marker=marker, label=f"{name} (train)")
             if f"val_{metric}" in history:
-                ax.plot(epochs, history[f"val_{metric}"], color=colour, label=f"{name} (validation)")
+                ax.plot(epochs, history[f"val_{metric}"], color=colour, marker=marker, label=f"{name} (validation)")
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers: no tick at 1.5
         ax.set_ylabel(metric)
