@@ -52,6 +52,7 @@ def test_lengths_triplets_and_broken_rhythm():
 def test_chords_symbols_grace_notes_and_line_break_markers_are_handled():
     tune = abc_notation.parse_tune('X:1\nK:G Major\n"G"[GBd]2 {g}A B|c2 d2|]!\n')
     assert [n.pitch for n in tune.notes] == [67, 69, 71, 72, 74]
+    assert tune.notes[0].length == Fraction(2, 8)  # the chord's length multiplies its first note's
 
 
 @pytest.mark.parametrize(

@@ -24,3 +24,13 @@ def test_validation_split_is_random_disjoint_and_float():
     assert x_train.dtype == np.float32 and len(x_train) == 150 and len(x_val) == 40
     assert not set(x_train[:, 0, 0, 0]) & set(x_val[:, 0, 0, 0])
     assert set(y_train) == set(range(10))  # every class in a random 150, unlike images[:150]
+
+
+def test_validation_split_refuses_sizes_larger_than_the_images_given():
+    images, labels = np.zeros((100, 1, 1, 3), np.uint8), np.zeros(100, np.uint8)
+    with pytest.raises(ValueError, match="95 training \\+ 10 validation images asked of 100"):
+        cifar.split_train_val(images, labels, 95, 10, seed=0)
+    with pytest.raises(ValueError, match="100 images but 99 labels"):
+        cifar.split_train_val(images, labels[:99], 50, 10, seed=0)
+    (x_train, _), (x_val, _) = cifar.split_train_val(images, labels, 90, 10, seed=0)  # exactly all: fine
+    assert (len(x_train), len(x_val)) == (90, 10)

@@ -2,13 +2,14 @@
 
 The parser covers the ABC that the course's corpus (irish.abc) and a network
 trained on it write: header fields X, T, M, L, K (and others, kept as text);
-notes with accidentals (^ = _), octave marks (' ,) and lengths (2, /2, 3/2);
-rests (z, x); bar lines and repeats (| || |] [| |: :| ::); first and second
-endings ([1 [2); triplets ((3); broken rhythm (> <); ties (-); slurs; grace
-notes ({…}, skipped); chord symbols ("Am", skipped); chords ([CEG], played
-as their first note's length); inline fields and mid-tune K:/M:/L: lines;
-and "!" used as a line-break marker. Anything else is an `ABCError` that
-names the line and what was wrong — never a silent None.
+notes with accidentals (^ = _), octave marks (' ,) and lengths (2, /2, 3/2;
+from 1/64 to 64 units); rests (z, x); bar lines and repeats (| || |] [| |: :|
+::); first and second endings ([1 [2); triplets ((3); broken rhythm (> <);
+ties (-); slurs; grace notes ({…}, skipped); chord symbols ("Am", skipped);
+chords ([CEG]2, played as their first note times the chord's length); inline
+fields and mid-tune K:/M:/L: lines; and "!" used as a line-break marker.
+Anything else is an `ABCError` that names the line and what was wrong (a zero
+or absurd length included) — never a silent None or another exception.
 
 Two ways to cut text into tunes, for two kinds of text: `split_tunes` cuts a
 file of finished tunes at their `X:` headers; `first_tune` takes the first tune
@@ -92,19 +93,38 @@ def check_meter(value: str, where: str) -> None:
         raise ABCError(f"{where}: M:{value} is not a meter like 6/8, C or C|")
 
 
+# A note lasts from 1/64 to 64 units of L: (real tunes stay within 1/4 and 8); anything outside is a typo or noise.
+SHORTEST_NOTE, LONGEST_NOTE = Fraction(1, 64), Fraction(64)
+
+
 def _fraction(text: str, where: str) -> Fraction:
-    try:
-        numerator, denominator = text.split("/")
-        return Fraction(int(numerator), int(denominator))
-    except (ValueError, ZeroDivisionError) as error:
-        raise ABCError(f"{where}: {text!r} is not a fraction like 1/8") from error
+    """The value of an L: field such as "1/8"; ABCError for anything else, zero or more than a whole note."""
+    match = re.fullmatch(r"\s*(\d{1,3})\s*/\s*(\d{1,3})\s*", text)
+    if not match or int(match.group(1)) == 0 or int(match.group(2)) == 0:
+        raise ABCError(f"{where} {text!r} is not a unit length like 1/8 (two whole numbers from 1 to 999)")
+    unit = Fraction(int(match.group(1)), int(match.group(2)))
+    if not SHORTEST_NOTE <= unit <= 1:
+        raise ABCError(f"{where} {text!r} is not a unit length from 1/64 to 1 (e.g. 1/8)")
+    return unit
 
 
-def _note_length(digits: str, slashes: str) -> Fraction:
-    """The multiplier of the unit length: "2" -> 2, "/2" and "/" -> 1/2, "3/2" -> 3/2, "//" -> 1/4."""
+def _note_length(digits: str, slashes: str, where: str) -> Fraction:
+    """The multiplier of the unit length: "2" -> 2, "/2" and "/" -> 1/2, "3/2" -> 3/2, "//" -> 1/4.
+
+    Raises ABCError for a zero ("c0", "c/0"), a number of more than three
+    digits, or a length outside 1/64 to 64 units.
+    """
+    written = digits + slashes
+    divisors = slashes.split("/")[1:]
+    if any(len(number) > 3 for number in (digits, *divisors)):
+        raise ABCError(f"{where}: note length {written!r} has a number of more than three digits")
+    if any(number and int(number) == 0 for number in (digits, *divisors)):
+        raise ABCError(f"{where}: note length {written!r} holds a zero; lengths are like 2, /2 or 3/2")
     length = Fraction(int(digits)) if digits else Fraction(1)
-    for part in slashes.split("/")[1:]:
+    for part in divisors:
         length /= int(part) if part else 2
+    if not SHORTEST_NOTE <= length <= LONGEST_NOTE:
+        raise ABCError(f"{where}: note length {written!r} is {length} units; lengths run from 1/64 to 64")
     return length
 
 
@@ -234,21 +254,20 @@ def _parse_line(line: str, body: _Body, number: int) -> None:
             if not notes:
                 raise ABCError(f"{where}: chord at column {i + 1} holds no notes")
             first = notes[0]
-            body.add(_pitch(first.group(1), first.group(2), first.group(3), body, where),
-                     _note_length(first.group(4), first.group(5)))  # fmt: skip
-            i = end + 1
-            match = re.match(r"\d*(?:/\d*)*", line[i:])
-            i += match.end()
+            suffix = re.match(r"(\d*)((?:/\d*)*)", line[end + 1 :])  # a length after ], e.g. [CEG]2
+            length = _note_length(first.group(4), first.group(5), where) * _note_length(*suffix.groups(), where)
+            body.add(_pitch(first.group(1), first.group(2), first.group(3), body, where), length)
+            i = end + 1 + suffix.end()
             continue
         if char in "zx":
             match = re.match(r"[zx](\d*)((?:/\d*)*)", line[i:])
-            body.add(None, _note_length(match.group(1), match.group(2)))
+            body.add(None, _note_length(match.group(1), match.group(2), where))
             i += match.end()
             continue
         note = NOTE.match(line, i)
         if note:
             body.add(_pitch(note.group(1), note.group(2), note.group(3), body, where),
-                     _note_length(note.group(4), note.group(5)))  # fmt: skip
+                     _note_length(note.group(4), note.group(5), where))  # fmt: skip
             i = note.end()
             continue
         raise ABCError(f"{where}: unexpected character {char!r} at column {i + 1}: {line.strip()[:60]!r}")

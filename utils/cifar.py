@@ -24,7 +24,16 @@ def split_train_val(
 
     The draw is random, not the first images: the offline JPEG copy stores
     the images grouped by class, so `images[:n]` would leave classes out.
+    Raises `ValueError` when the two sizes add up to more images than given,
+    rather than returning a smaller training set than asked for.
     """
+    if len(images) != len(labels):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels: they must match one to one")
+    if min(train_images, val_images) < 0 or train_images + val_images > len(images):
+        raise ValueError(
+            f"{train_images} training + {val_images} validation images asked of {len(images)}:"
+            " make the sizes smaller (and not negative)"
+        )
     order = np.random.default_rng(seed).permutation(len(images))
     val_index, train_index = order[:val_images], order[val_images:][:train_images]
     return ((images[train_index].astype("float32"), labels[train_index]),

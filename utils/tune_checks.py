@@ -18,7 +18,7 @@ from utils.abc_notation import ABCError, Tune, first_tune, parse_tune
 def abc2midi_errors(text: str) -> list[str]:
     """The error lines Debian's `abc2midi` (the reference ABC converter) prints for a tune; [] if it has none.
 
-    Warnings are not errors. Raises `FileNotFoundError` saying how to install
+    Warnings are not errors; a run that hangs is one. Raises `FileNotFoundError` saying how to install
     abc2midi when it is not on the PATH; check `shutil.which("abc2midi")` first
     to make it optional.
     """
@@ -29,9 +29,12 @@ def abc2midi_errors(text: str) -> list[str]:
         source = f"{folder}/tune.abc"
         with open(source, "w", encoding="utf-8") as handle:
             handle.write(text.strip() + "\n")
-        run = subprocess.run(  # noqa: S603 - fixed program, our own temporary file
-            [program, source, "-o", f"{folder}/tune.mid"], capture_output=True, text=True, timeout=60, check=False
-        )
+        try:
+            run = subprocess.run(  # noqa: S603 - fixed program, our own temporary file
+                [program, source, "-o", f"{folder}/tune.mid"], capture_output=True, text=True, timeout=60, check=False
+            )
+        except subprocess.TimeoutExpired:
+            return ["abc2midi did not finish within 60 s"]
     output = run.stdout + run.stderr
     errors = [line.strip() for line in output.splitlines() if line.startswith("Error")]
     if run.returncode != 0 and not errors:
@@ -56,7 +59,8 @@ def judge_generated(text: str, use_abc2midi: bool = False) -> GeneratedTune:
     """Take the first tune of generated text and check it with `parse_tune` (and `abc2midi` if asked).
 
     A tune is valid when it is complete (ends with a blank line), parses, and,
-    with `use_abc2midi`, abc2midi reports no errors for it.
+    with `use_abc2midi`, abc2midi reports no errors for it. Every text gets a
+    verdict: whatever is wrong with it goes into `problems`, nothing is raised.
     """
     try:
         tune_text = first_tune(text)
