@@ -93,6 +93,7 @@ def test_only_abc_error_escapes_the_abc_functions(tune, changes):
     only_abc_errors(abc_notation.first_tune, text)
     only_abc_errors(abc_notation.tune_bars, text)
     only_abc_errors(abc_notation.split_tunes, text)
+    only_abc_errors(tune_checks.form, text)
     verdict = tune_checks.judge_generated(text + "\n\n")
     assert verdict.valid == (verdict.tune is not None)
     assert verdict.valid or verdict.problems[0].startswith("parser: ")

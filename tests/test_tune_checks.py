@@ -55,3 +55,22 @@ def test_originality_longest_run_matches_a_brute_force_search(bars, other):
     brute = max([n for i in range(len(bars)) for n in range(1, len(bars) - i + 1)
                  if any(other[j : j + n] == bars[i : i + n] for j in range(len(other)))], default=0)  # fmt: skip
     assert found.longest_run == brute
+
+
+def test_form_counts_each_part_as_played_and_finds_the_closing_note():
+    # A part of 4 bars between |: and :| plays 8; the pickup (d) and the short last bar (d3) make one bar together.
+    repeated_four = "X:1\nM:6/8\nL:1/8\nK:G Major\nd|:GAB dBG|ABA AGE|GAB dBG|AGF G2:|\n"
+    assert tune_checks.form(repeated_four).part_bars == pytest.approx([1 / 6 + 2 * (4 - 1 / 6)])  # 7.83
+    assert tune_checks.form(repeated_four).usual
+    # Two 4/4 parts: 8 bars unrepeated, then a repeated part with first and second endings (the second is not a part).
+    two_parts = ("X:1\nM:C\nL:1/8\nK:D Major\n" + "ABcd efga|" * 8 + "|\n|:" + "fedc BAGF|" * 3
+                 + "[1 EFGA B4:|[2 EFGA A4|]\n")  # fmt: skip
+    found = tune_checks.form(two_parts)
+    assert found.part_bars == [8.0, 8.0] and found.regular_parts and not found.ends_on_tonic  # ends on A in D major
+    assert not tune_checks.form("X:1\nM:C\nL:1/8\nK:D\nABcd efga|ABcd efgd|]\n").regular_parts  # 2 bars
+
+
+def test_form_of_a_tune_without_a_meter_has_no_regular_parts():
+    found = tune_checks.form("X:1\nM:none\nL:1/8\nK:A Dorian\n" + "ABcd efga|" * 8 + "\n")
+    assert len(found.part_bars) == 1 and found.part_bars[0] != found.part_bars[0]  # nan
+    assert not found.regular_parts and found.ends_on_tonic
