@@ -8,10 +8,10 @@ the notebooks or `utils` import must be declared there. Their lower bounds are t
 from __future__ import annotations
 
 import json
+import tomllib
 from importlib.metadata import packages_distributions, version
 from pathlib import Path
 
-import tomllib
 from course_imports import PROVIDED_BY_THE_KERNEL, imported_modules, notebook_code, third_party_imports
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name

@@ -15,7 +15,7 @@ import math
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from utils.runtime import PROJECT_ROOT, Lesson
@@ -66,7 +66,7 @@ def record(lesson: Lesson, **metrics: float) -> Path:
         "mode": lesson.mode,
         "metrics": clean,
         "wall_time_s": round(lesson.elapsed(), 1),
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
     }
     path = results_dir(lesson.mode) / f"{lesson.name}.json"
