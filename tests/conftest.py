@@ -159,3 +159,40 @@ def tunes_file(tmp_path):
     folder.mkdir()
     (folder / "irish.abc").write_text(TWO_TUNES)
     return folder, release_for(folder, ["irish.abc"], data.IRISH_ABC)
+
+
+MULTI30K_PAIRS = {
+    "train": (
+        ["Zwei Männer.", "Ein Hund\u2028läuft.", "Ein Kind spielt."],
+        ["Two men.", "A dog runs.", "A child plays."],
+    ),
+    "val": (["Eine Frau singt."], ["A woman sings."]),
+    "test_2016_flickr": (["Ein Ball.", "Zwei Bälle."], ["A ball.", "Two balls."]),
+}
+
+
+@pytest.fixture
+def multi30k_files(tmp_path):
+    """Tiny Multi30k task 1 files: the six upstream .gz files, and the course's archive of them.
+
+    A training sentence holds U+2028 (a line separator to `str.splitlines`, not to the files).
+    Returns the folder of the six files, the folder of the archive, and both releases.
+    """
+    upstream = tmp_path / "multi30k-upstream"
+    upstream.mkdir()
+    for stem, (german, english) in MULTI30K_PAIRS.items():
+        for language, sentences in (("de", german), ("en", english)):
+            text = "".join(sentence + "\n" for sentence in sentences)
+            (upstream / f"{stem}.{language}.gz").write_bytes(gzip.compress(text.encode()))
+    names = [f"{stem}.{language}.gz" for stem in MULTI30K_PAIRS for language in ("de", "en")]
+    archived = tmp_path / "multi30k-archive"
+    archived.mkdir()
+    with tarfile.open(archived / "multi30k.tar.gz", "w:gz") as tar:
+        for name in names:
+            add_bytes(tar, f"multi30k/{name}", (upstream / name).read_bytes())
+    return (
+        upstream,
+        archived,
+        release_for(upstream, names, data.MULTI30K_UPSTREAM),
+        release_for(archived, ["multi30k.tar.gz"], data.MULTI30K_ARCHIVE),
+    )

@@ -12,7 +12,7 @@ import pytest
 from conftest import add_bytes, release_for
 
 from utils import data, sources
-from utils.archives import DataError
+from utils.archives import DataError, sha256sum
 
 
 def use(monkeypatch, name: str, release: sources.Release) -> None:
@@ -286,3 +286,102 @@ def test_abc_file_that_is_not_utf8_gives_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(folder))
     with pytest.raises(DataError, match="not UTF-8"):
         data.load_irish_folk_tunes()
+
+
+# --- Multi30k -------------------------------------------------------------------------------
+
+
+def test_multi30k_from_the_course_archive_keeps_pairs_aligned(multi30k_files, monkeypatch, capsys):
+    _, archived, upstream_release, archive_release = multi30k_files
+    use(monkeypatch, "MULTI30K_UPSTREAM", upstream_release)
+    use(monkeypatch, "MULTI30K_ARCHIVE", archive_release)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(archived))
+    train, validation, test = data.load_multi30k()
+    assert train.german == ["Zwei Männer.", "Ein Hund\u2028läuft.", "Ein Kind spielt."]
+    assert train.english == ["Two men.", "A dog runs.", "A child plays."]  # line 3 still pairs with line 3
+    assert validation == (["Eine Frau singt."], ["A woman sings."])
+    assert test.english == ["A ball.", "Two balls."]
+    assert "multi30k.tar.gz copy" in capsys.readouterr().out
+
+
+def test_multi30k_from_the_six_upstream_files(multi30k_files, monkeypatch, capsys):
+    upstream, _, upstream_release, archive_release = multi30k_files
+    use(monkeypatch, "MULTI30K_UPSTREAM", upstream_release)
+    use(monkeypatch, "MULTI30K_ARCHIVE", archive_release)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(upstream))
+    assert data.load_multi30k().test.german == ["Ein Ball.", "Zwei Bälle."]
+    assert "upstream task 1 files" in capsys.readouterr().out
+
+
+def test_multi30k_downloads_the_upstream_files_with_checksums(multi30k_files, monkeypatch, capsys):
+    upstream, _, upstream_release, archive_release = multi30k_files
+    use(monkeypatch, "MULTI30K_UPSTREAM", dataclasses.replace(upstream_release, base_url=upstream.as_uri() + "/"))
+    use(monkeypatch, "MULTI30K_ARCHIVE", archive_release)
+    assert len(data.load_multi30k().train.english) == 3
+    assert "downloaded from" in capsys.readouterr().out
+    assert sorted(p.name for p in sources.cache_dir().iterdir()) == sorted(n for n, _ in upstream_release.files)
+
+
+def test_multi30k_with_a_different_count_per_language_names_both_files(multi30k_files, monkeypatch):
+    upstream, _, upstream_release, archive_release = multi30k_files
+    (upstream / "val.en.gz").write_bytes(gzip.compress(b"A woman sings.\nAn extra line.\n"))
+    use(
+        monkeypatch,
+        "MULTI30K_UPSTREAM",
+        sources.Release(
+            upstream_release.label,
+            tuple((name, sha256sum(upstream / name)) for name, _ in upstream_release.files),
+            None,
+            "multi30k",
+        ),
+    )
+    use(monkeypatch, "MULTI30K_ARCHIVE", archive_release)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(upstream))
+    with pytest.raises(DataError, match=r"val\.de\.gz has 1 sentences but .*val\.en\.gz has 2"):
+        data.load_multi30k()
+
+
+def test_multi30k_truncated_gzip_is_a_clear_error(multi30k_files, monkeypatch):
+    upstream, _, upstream_release, archive_release = multi30k_files
+    whole = (upstream / "train.de.gz").read_bytes()
+    (upstream / "train.de.gz").write_bytes(whole[: len(whole) // 2])
+    use(
+        monkeypatch,
+        "MULTI30K_UPSTREAM",
+        sources.Release(
+            upstream_release.label,
+            tuple((name, sha256sum(upstream / name)) for name, _ in upstream_release.files),
+            None,
+            "multi30k",
+        ),
+    )
+    use(monkeypatch, "MULTI30K_ARCHIVE", archive_release)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(upstream))
+    with pytest.raises(DataError, match=r"train\.de\.gz is not a complete gzip file"):
+        data.load_multi30k()
+
+
+def test_multi30k_file_that_is_not_utf8_is_a_clear_error(tmp_path):
+    path = tmp_path / "val.de.gz"
+    path.write_bytes(gzip.compress(b"Eine Frau \xff singt.\n"))
+    with pytest.raises(DataError, match=r"val\.de\.gz is not UTF-8 text"):
+        data.read_sentences(path)
+
+
+def test_multi30k_archive_whose_files_are_not_the_upstream_ones_is_refused(multi30k_files, monkeypatch):
+    _, archived, upstream_release, archive_release = multi30k_files
+    wrong = tuple((name, "0" * 64) for name, _ in upstream_release.files)
+    use(monkeypatch, "MULTI30K_UPSTREAM", dataclasses.replace(upstream_release, files=wrong))
+    use(monkeypatch, "MULTI30K_ARCHIVE", archive_release)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(archived))
+    with pytest.raises(DataError, match=r"train\.de\.gz has the wrong sha256"):
+        data.load_multi30k()
+
+
+def test_multi30k_wrong_archive_checksum_names_the_archive(multi30k_files, monkeypatch):
+    _, archived, upstream_release, archive_release = multi30k_files
+    use(monkeypatch, "MULTI30K_UPSTREAM", upstream_release)
+    use(monkeypatch, "MULTI30K_ARCHIVE", dataclasses.replace(archive_release, files=(("multi30k.tar.gz", "0" * 64),)))
+    monkeypatch.setenv("COURSE_DATA_DIR", str(archived))
+    with pytest.raises(DataError, match=r"multi30k\.tar\.gz has the wrong sha256"):
+        data.load_multi30k()

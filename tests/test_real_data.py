@@ -64,3 +64,12 @@ def test_real_irish_folk_tunes(real_sources):
     assert text.count("\nX:") == 803
     assert len(tunes) == 804
     assert all(t.startswith("X:") and "\nK:" in t for t in tunes)
+
+
+def test_real_multi30k(real_sources):
+    train, validation, test = load_or_skip(data.load_multi30k)
+    assert [len(split.german) for split in (train, validation, test)] == [29_000, 1_014, 1_000]
+    assert [len(split.english) for split in (train, validation, test)] == [29_000, 1_014, 1_000]
+    assert train.german[0] == "Zwei junge weiße Männer sind im Freien in der Nähe vieler Büsche."
+    assert train.english[0] == "Two young, White males are outside near many bushes."
+    assert all(sentence.strip() for split in (train, validation, test) for sentence in split.english)

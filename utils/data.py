@@ -1,4 +1,4 @@
-"""Offline-first loaders for the course's four data sets: decode the files into arrays and strings.
+"""Offline-first loaders for the course's data sets: decode the files into arrays and strings.
 
 Each loader asks `utils.sources.locate` for verified files (offline folder,
 system copy, cache or download, in that order; it prints one line saying where
@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from utils.abc_notation import ABCError, split_tunes
-from utils.archives import DataError, extract_tar
+from utils.archives import DataError, extract_tar, verify_checksum
 from utils.sources import Release, cache_dir, locate
 
 FASHION_MNIST_CLASSES = (
@@ -77,6 +77,28 @@ IRISH_ABC = Release(
     folder="irish",
 )
 
+MULTI30K_UPSTREAM = Release(
+    label="upstream task 1 files",
+    files=(
+        ("train.de.gz", "726e39b2fa9eb9ffb6dc763fb35a179f80fae06ffc5d28b6ace5faa883de28a6"),
+        ("train.en.gz", "d79cfa999dd4c51d2cb42499b6796d5a882c3a8a961923c25a898c90f8bbd56f"),
+        ("val.de.gz", "f0cba2f995189cf5770f29a8a9a537a3ad3f51657ad873405082ff6863a5e75a"),
+        ("val.en.gz", "14f7d25ddd868909a9213e361768460edcacdd6ab9d1e77b92560dc10c10dc28"),
+        ("test_2016_flickr.de.gz", "9204244e408ccb38d2a55cfcd344df15005fc42a07a6e55ca6c52b6ababb8cc8"),
+        ("test_2016_flickr.en.gz", "611d361c6334bc7246101d48097c13cf5c4413c5befc793cc629934359d532d9"),
+    ),
+    # github.com/multi30k/dataset at a pinned commit: the files never change under the checksums.
+    base_url="https://raw.githubusercontent.com/multi30k/dataset/a3d2e0d26b56f3846f66a952536ffed4e401d05a/data/task1/raw/",
+    folder="multi30k",
+)
+MULTI30K_ARCHIVE = Release(
+    label="multi30k.tar.gz copy",
+    files=(("multi30k.tar.gz", "816478e67c98ab4cf5d9128a53743c52c8b9f28828e2734c388730087bcfa811"),),
+    base_url=None,
+    folder="multi30k",
+)
+MULTI30K_SPLITS = {"train": "train", "validation": "val", "test": "test_2016_flickr"}  # our name: file stem
+
 
 class ImageData(NamedTuple):
     """`(x_train, y_train), (x_test, y_test), class_names = load_...()`."""
@@ -98,6 +120,21 @@ class FolkTunes(NamedTuple):
 
     text: str
     tunes: list[str]
+
+
+class ParallelText(NamedTuple):
+    """Aligned sentences: `german[i]` translates to `english[i]`."""
+
+    german: list[str]
+    english: list[str]
+
+
+class Translations(NamedTuple):
+    """`train, validation, test = load_multi30k()`: three `ParallelText`s."""
+
+    train: ParallelText
+    validation: ParallelText
+    test: ParallelText
 
 
 def _read_idx(path: Path, expected_ndim: int) -> np.ndarray:
@@ -260,3 +297,60 @@ def load_irish_folk_tunes() -> FolkTunes:
         return FolkTunes(text, split_tunes(text))
     except ABCError as error:
         raise DataError(f"{paths[0]} is not a file of ABC tunes: {error}") from error
+
+
+def read_sentences(path: Path) -> list[str]:
+    """The lines of a gzipped UTF-8 text file, one sentence each, without their newlines.
+
+    Lines are split at "\\n" only: `str.splitlines` would also split at characters
+    such as U+2028 inside a sentence and so shift every later line of one
+    language against the other.
+    """
+    try:
+        with gzip.open(path, "rb") as stream:
+            text = stream.read().decode("utf-8")
+    except (OSError, EOFError) as error:  # gzip.BadGzipFile is an OSError; a cut-off stream ends in EOFError
+        raise DataError(
+            f"{path} is not a complete gzip file ({type(error).__name__}: {error}): delete it and download it again."
+        ) from error
+    except UnicodeDecodeError as error:
+        raise DataError(f"{path} is not UTF-8 text: {error}") from error
+    return text.removesuffix("\n").split("\n") if text else []
+
+
+def read_parallel(german_path: Path, english_path: Path) -> ParallelText:
+    """Read two aligned files; a different number of lines means they are not aligned, an error."""
+    german, english = read_sentences(german_path), read_sentences(english_path)
+    if len(german) != len(english):
+        raise DataError(
+            f"{german_path} has {len(german):,} sentences but {english_path} has {len(english):,}: "
+            "line i of one must translate line i of the other. One file is truncated or from another release: "
+            "delete both and download them again."
+        )
+    return ParallelText(german, english)
+
+
+def load_multi30k() -> Translations:
+    """Load Multi30k task 1, German-English: 29,000 training, 1,014 validation and 1,000 test pairs.
+
+    The test split is `test_2016_flickr`. Sentences are returned as written
+    (case, punctuation and the upstream's few `&amp;` untouched); tokenising is
+    the lesson's job. The offline archive's six files are checked against the
+    upstream checksums too, so both sources give byte-identical text.
+    """
+    release, paths = locate("multi30k", (MULTI30K_UPSTREAM, MULTI30K_ARCHIVE))
+    if release is MULTI30K_ARCHIVE:
+        archive = paths[0]
+        folder = _extracted(archive, release.files[0][1]) / "multi30k"
+        paths = [folder / name for name, _ in MULTI30K_UPSTREAM.files]
+        for path, (name, checksum) in zip(paths, MULTI30K_UPSTREAM.files, strict=True):
+            if not path.is_file():
+                raise DataError(
+                    f"{archive} holds no multi30k/{name}: not the course's multi30k.tar.gz. "
+                    "Delete it and copy a good one in its place."
+                )
+            verify_checksum(path, checksum)
+    files = {path.name: path for path in paths}
+    return Translations(
+        *(read_parallel(files[f"{stem}.de.gz"], files[f"{stem}.en.gz"]) for stem in MULTI30K_SPLITS.values())
+    )
