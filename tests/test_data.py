@@ -322,21 +322,18 @@ def test_multi30k_downloads_the_upstream_files_with_checksums(multi30k_files, mo
     assert sorted(p.name for p in sources.cache_dir().iterdir()) == sorted(n for n, _ in upstream_release.files)
 
 
+def use_damaged_upstream_files(monkeypatch, upstream, upstream_release, archive_release) -> None:
+    """Offer the upstream files as they now are, damaged on purpose, with checksums that match them."""
+    files = tuple((name, sha256sum(upstream / name)) for name, _ in upstream_release.files)
+    use(monkeypatch, "MULTI30K_UPSTREAM", dataclasses.replace(upstream_release, files=files))
+    use(monkeypatch, "MULTI30K_ARCHIVE", archive_release)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(upstream))
+
+
 def test_multi30k_with_a_different_count_per_language_names_both_files(multi30k_files, monkeypatch):
     upstream, _, upstream_release, archive_release = multi30k_files
     (upstream / "val.en.gz").write_bytes(gzip.compress(b"A woman sings.\nAn extra line.\n"))
-    use(
-        monkeypatch,
-        "MULTI30K_UPSTREAM",
-        sources.Release(
-            upstream_release.label,
-            tuple((name, sha256sum(upstream / name)) for name, _ in upstream_release.files),
-            None,
-            "multi30k",
-        ),
-    )
-    use(monkeypatch, "MULTI30K_ARCHIVE", archive_release)
-    monkeypatch.setenv("COURSE_DATA_DIR", str(upstream))
+    use_damaged_upstream_files(monkeypatch, upstream, upstream_release, archive_release)
     with pytest.raises(DataError, match=r"val\.de\.gz has 1 sentences but .*val\.en\.gz has 2"):
         data.load_multi30k()
 
@@ -345,18 +342,7 @@ def test_multi30k_truncated_gzip_is_a_clear_error(multi30k_files, monkeypatch):
     upstream, _, upstream_release, archive_release = multi30k_files
     whole = (upstream / "train.de.gz").read_bytes()
     (upstream / "train.de.gz").write_bytes(whole[: len(whole) // 2])
-    use(
-        monkeypatch,
-        "MULTI30K_UPSTREAM",
-        sources.Release(
-            upstream_release.label,
-            tuple((name, sha256sum(upstream / name)) for name, _ in upstream_release.files),
-            None,
-            "multi30k",
-        ),
-    )
-    use(monkeypatch, "MULTI30K_ARCHIVE", archive_release)
-    monkeypatch.setenv("COURSE_DATA_DIR", str(upstream))
+    use_damaged_upstream_files(monkeypatch, upstream, upstream_release, archive_release)
     with pytest.raises(DataError, match=r"train\.de\.gz is not a complete gzip file"):
         data.load_multi30k()
 
