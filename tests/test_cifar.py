@@ -34,3 +34,31 @@ def test_validation_split_refuses_sizes_larger_than_the_images_given():
         cifar.split_train_val(images, labels[:99], 50, 10, seed=0)
     (x_train, _), (x_val, _) = cifar.split_train_val(images, labels, 90, 10, seed=0)  # exactly all: fine
     assert (len(x_train), len(x_val)) == (90, 10)
+
+
+@pytest.mark.parametrize(("quality", "subsampling", "name"), [(75, 2, "4:2:0"), (90, 0, "4:4:4"), (30, 1, "4:2:2")])
+def test_jpeg_encoding_reads_quality_and_subsampling_back_from_the_headers(tmp_path, quality, subsampling, name):
+    from PIL import Image
+
+    pixels = np.random.default_rng(0).integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    paths = [tmp_path / f"{i}.jpg" for i in range(3)]
+    for path in paths:
+        Image.fromarray(pixels).save(path, quality=quality, subsampling=subsampling)
+    encoding = cifar.jpeg_encoding(paths)
+    assert encoding == {"quality": {quality: 3}, "chroma subsampling": {name: 3}}
+
+
+def test_ijg_quality_is_none_for_a_table_no_setting_produces_and_refuses_a_wrong_size():
+    assert cifar.ijg_quality([1] * 64) == 100  # quality 100 scales every entry to 1
+    assert cifar.ijg_quality([3] * 64) is None
+    with pytest.raises(ValueError, match="64 entries"):
+        cifar.ijg_quality([1] * 63)
+
+
+def test_jpeg_encoding_names_a_file_that_is_not_a_jpeg(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "image.png"
+    Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(path)
+    with pytest.raises(ValueError, match=r"image\.png is a PNG file, not a JPEG"):
+        cifar.jpeg_encoding([path])

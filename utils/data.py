@@ -236,6 +236,18 @@ def load_cifar10() -> ImageData:
     return ImageData((x_train, y_train), (x_test, y_test), CIFAR10_CLASSES)
 
 
+def cifar10_jpeg_files() -> list[Path]:
+    """The JPEG files behind `load_cifar10()`'s images, or [] when it reads the official release (raw pixels).
+
+    The offline copy is extracted into the cache once (keyed by its checksum), so the files' headers can be
+    read to state how the images were compressed.
+    """
+    release, paths = locate("cifar-10", (CIFAR10_PYTHON, CIFAR10_JPEG))
+    if release is CIFAR10_PYTHON:
+        return []
+    return sorted((_extracted(paths[0], release.files[0][1]) / "cifar-10-images").glob("*/*/*.jpg"))
+
+
 def _save_npz_atomically(path: Path, **arrays: np.ndarray) -> None:
     """Save decoded arrays (no pickles) through a temporary file and a rename.
 
