@@ -212,13 +212,23 @@ def _extracted(archive: Path, checksum: str) -> Path:
     return extract_tar(archive, cache_dir() / f"{archive.name.split('.')[0]}-{checksum[:12]}")
 
 
+def _locate_cifar10() -> tuple[Release, list[Path]]:
+    """The verified CIFAR-10 files: the official release if found (or downloaded), else the offline JPEG copy."""
+    return locate("cifar-10", (CIFAR10_PYTHON, CIFAR10_JPEG))
+
+
+def _jpeg_copy_root(archive: Path, checksum: str) -> Path:
+    """The JPEG copy's `cifar-10-images` folder (train/ and test/, one folder per class), extracted once."""
+    return _extracted(archive, checksum) / "cifar-10-images"
+
+
 def load_cifar10() -> ImageData:
     """Load CIFAR-10: 50,000 training and 10,000 test images, 32×32×3 uint8.
 
     Returns `(x_train, y_train), (x_test, y_test), class_names` with
     x: (N, 32, 32, 3) uint8, y: (N,) uint8 in the official label order.
     """
-    release, paths = locate("cifar-10", (CIFAR10_PYTHON, CIFAR10_JPEG))
+    release, paths = _locate_cifar10()
     if release is CIFAR10_PYTHON:
         return _read_cifar_python(paths[0])
     checksum = release.files[0][1]
@@ -230,7 +240,7 @@ def load_cifar10() -> ImageData:
             return ImageData(train, test, CIFAR10_CLASSES)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             decoded.unlink()  # damaged memo: decode the verified archive again
-    root = _extracted(paths[0], checksum) / "cifar-10-images"
+    root = _jpeg_copy_root(paths[0], checksum)
     (x_train, y_train), (x_test, y_test) = _read_jpeg_folder(root / "train"), _read_jpeg_folder(root / "test")
     _save_npz_atomically(decoded, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     return ImageData((x_train, y_train), (x_test, y_test), CIFAR10_CLASSES)
@@ -242,10 +252,10 @@ def cifar10_jpeg_files() -> list[Path]:
     The offline copy is extracted into the cache once (keyed by its checksum), so the files' headers can be
     read to state how the images were compressed.
     """
-    release, paths = locate("cifar-10", (CIFAR10_PYTHON, CIFAR10_JPEG))
+    release, paths = _locate_cifar10()
     if release is CIFAR10_PYTHON:
         return []
-    return sorted((_extracted(paths[0], release.files[0][1]) / "cifar-10-images").glob("*/*/*.jpg"))
+    return sorted(_jpeg_copy_root(paths[0], release.files[0][1]).glob("*/*/*.jpg"))
 
 
 def _save_npz_atomically(path: Path, **arrays: np.ndarray) -> None:
