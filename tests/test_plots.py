@@ -123,3 +123,14 @@ def test_lstm_cell_names_every_gate_and_state_as_the_equations_do():
     assert sorted(gates) == sorted([r"$\sigma$" + "\n$W_f, b_f$", r"$\sigma$" + "\n$W_i, b_i$",
                                     "tanh\n$W_C, b_C$", r"$\sigma$" + "\n$W_o, b_o$"])  # fmt: skip
     plt.close(figure)
+
+
+def test_scene_drawings_label_masks_and_boxes():
+    figure, (left, right) = plt.subplots(1, 2)
+    plots.draw_mask(right, np.array([[0, 1], [2, 10]]), title="mask")
+    plots.draw_boxes(left, np.zeros((8, 8)), [(1, 1, 4, 5), (5, 2, 7, 7)], ["bag", "shirt"], title="boxes")
+    assert len(left.patches) == 2 and [t.get_text() for t in left.texts] == ["bag", "shirt"]
+    assert right.get_title() == "mask" and plots.mask_colours(11)[0].tolist() == [1.0, 1.0, 1.0]
+    with pytest.raises(ValueError):
+        plots.draw_boxes(left, np.zeros((8, 8)), [(1, 1, 4, 5)], ["bag", "shirt"])
+    plt.close(figure)

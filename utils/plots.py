@@ -312,3 +312,35 @@ def lstm_cell() -> Figure:
     ax.set_title(r"One LSTM cell: $C_t = f_t * C_{t-1} + i_t * \tilde C_t$, $h_t = o_t * \tanh(C_t)$")
     figure.tight_layout()
     return figure
+
+
+def mask_colours(classes: int) -> np.ndarray:
+    """RGB colours for a label map: white for background (label 0), then tab10's colours for labels 1, 2, ..."""
+    palette = plt.get_cmap("tab10")
+    return np.array([(1.0, 1.0, 1.0)] + [palette(i % 10)[:3] for i in range(classes - 1)])
+
+
+def draw_mask(ax: plt.Axes, mask: np.ndarray, title: str = "", classes: int = 11) -> None:
+    """Show a label map (H, W) of ints in 0..classes-1 in `mask_colours`, axes off."""
+    ax.imshow(mask_colours(classes)[mask], interpolation="nearest")
+    ax.set_title(title, fontsize=8)
+    ax.axis("off")
+
+
+def draw_boxes(
+    ax: plt.Axes,
+    image: np.ndarray,
+    boxes: Sequence[Sequence[float]],
+    labels: Sequence[str],
+    *,
+    colour: str = "tab:red",
+    title: str = "",
+) -> None:
+    """Show a grey image with boxes `(x0, y0, x1, y1)` in pixels, each labelled above its top-left corner."""
+    ax.imshow(image, cmap="gray_r", vmin=0, vmax=255)
+    for (x0, y0, x1, y1), label in zip(boxes, labels, strict=True):
+        # Pixel i covers [i - 0.5, i + 0.5] in imshow's coordinates.
+        ax.add_patch(plt.Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, edgecolor=colour, lw=1.2))
+        ax.text(x0 - 0.5, y0 - 1, label, color=colour, fontsize=6, va="bottom")
+    ax.set_title(title, fontsize=8)
+    ax.axis("off")
