@@ -170,14 +170,13 @@ def make_scenes(
             for pick in picks:
                 side = int(rng.integers(sizes[0], sizes[1] + 1))
                 left, top = (int(v) for v in rng.integers(0, canvas - side + 1, 2))
-                ink = _resized(pictures[pick], side) >= INK
-                placed.append((pick, side, left, top, _ink_box(ink, left, top)))
+                item = _resized(pictures[pick], side)
+                placed.append((pick, item, left, top, _ink_box(item >= INK, left, top)))
             if not any(_clashes(p[4], [q[4] for q in placed[:j]]) for j, p in enumerate(placed)):
                 break
-        for pick, side, left, top, _ in placed:
-            item = _resized(pictures[pick], side)
+        for pick, item, left, top, _ in placed:  # paste in drawing order: a later item's ink covers earlier ones
             ink = item >= INK
-            window = (slice(top, top + side), slice(left, left + side))
+            window = (slice(top, top + len(item)), slice(left, left + len(item)))
             images[i][window] = np.where(ink, item, images[i][window])
             masks[i][window] = np.where(ink, labels[pick] + 1, masks[i][window])
         placed.sort(key=lambda p: p[4][0] + p[4][2])
