@@ -1,7 +1,8 @@
-"""BLEU as sacrebleu computes it by default: the reference for lesson 09's by-hand derivation.
+"""BLEU as sacrebleu computes it by default: lesson 08's by-hand reference, and lesson 09's scorer.
 
-Lesson 09 derives BLEU in its cells (clipped n-gram precisions, their geometric
-mean, the brevity penalty) and checks its function against this one; the tests
+Lesson 08 derives BLEU in its cells (clipped n-gram precisions, their geometric
+mean, the brevity penalty) and checks its function against this one; lesson 09
+scores its translations with this one, on sacrebleu's 0-100 scale. The tests
 check this one against `sacrebleu.corpus_bleu` with its defaults (13a
 tokenisation, exponential smoothing, n-grams up to 4, one reference per
 sentence), so the lesson's figures can be set beside published ones.
